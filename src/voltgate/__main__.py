@@ -1,0 +1,5 @@
+"""`python -m voltgate` runs the `voltgate` command."""
+
+from voltgate.cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""Composition root: builds storage, services, the OCPP gateway and the HTTP API, and runs them.
+
+Every resource has one owner here and is closed in reverse order by the AsyncExitStack.
+Importing this module opens nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+import uvicorn
+
+from voltgate.api.app import create_api
+from voltgate.config import Settings
+from voltgate.domain.services import Services
+from voltgate.gateway.links import StationLinks
+from voltgate.gateway.server import Gateway
+from voltgate.handlers import v16
+from voltgate.metrics import Metrics
+from voltgate.ocpp.errors import OcppVersion
+from voltgate.ocpp.validation import Validators
+from voltgate.storage.committer import Committer
+from voltgate.storage.database import Database
+from voltgate.storage.migrate import upgrade
+
+log = structlog.get_logger("voltgate")
+
+
+def utc_now() -> datetime:
+    """The production clock: aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Csms:
+    """A running Voltgate node."""
+
+    settings: Settings
+    services: Services
+    links: StationLinks
+    metrics: Metrics
+    database: Database
+    ocpp_port: int
+    api_port: int
+
+
+class _EmbeddedUvicorn(uvicorn.Server):
+    """uvicorn inside our event loop: signals belong to the `voltgate` command, not to uvicorn."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Csms]:
+    """Migrate the database, then serve OCPP and HTTP until the context exits."""
+    await asyncio.to_thread(upgrade, settings.database_url)
+    metrics = Metrics()
+    validators = Validators()
+    links = StationLinks()
+    async with contextlib.AsyncExitStack() as stack:
+        database = Database.connect(settings.database_url)
+        stack.push_async_callback(database.dispose)
+        committer = await stack.enter_async_context(
+            Committer(database, max_batch=settings.commit_max_batch,
+                      on_batch=metrics.commit_batch.observe)
+        )
+        services = Services(
+            committer,
+            clock,
+            heartbeat_interval_s=settings.heartbeat_interval,
+            clock_skew_tolerance_s=settings.clock_skew_tolerance,
+        )
+        gateway = Gateway(
+            settings,
+            services=services,
+            routers={OcppVersion.V16: v16.router},
+            validators=validators,
+            links=links,
+            metrics=metrics,
+            now=clock,
+        )
+        await stack.enter_async_context(gateway.serving())
+        api_port = await stack.enter_async_context(
+            _serve_http(settings, create_api(metrics=metrics, storage_ok=database.ping))
+        )
+        log.info("voltgate ready", ocpp_port=gateway.port, api_port=api_port,
+                 database=database.describe())
+        yield Csms(settings, services, links, metrics, database, gateway.port, api_port)
+
+
+@contextlib.asynccontextmanager
+async def _serve_http(settings: Settings, app: object) -> AsyncIterator[int]:
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=settings.host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    server = _EmbeddedUvicorn(config)
+    task = asyncio.create_task(server.serve(), name="http")
+    try:
+        while not server.started:
+            if task.done():
+                task.result()  # raises why it could not start (port in use …)
+                raise RuntimeError("HTTP server stopped during start-up")
+            await asyncio.sleep(0.01)
+        port: int = server.servers[0].sockets[0].getsockname()[1]
+        yield port
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,76 @@
+"""One frozen Settings object, built once in `cli.main()` and passed down.
+
+Every field is documented in docs/settings.md (a test keeps the two in step). Each can be set
+as a `voltgate serve` option or as the environment variable `VOLTGATE_<NAME>`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class UnknownStations(enum.StrEnum):
+    """What the gateway does with a station id it has never seen."""
+
+    REJECT = "reject"  # refuse the WebSocket handshake with 404
+    PENDING = "pending"  # register it, answer its BootNotification with Pending
+    ACCEPT = "accept"  # register it and accept it
+
+
+class Settings(BaseSettings):
+    """Voltgate's configuration. Defaults give the embedded single-node setup."""
+
+    model_config = SettingsConfigDict(env_prefix="VOLTGATE_", frozen=True, extra="forbid")
+
+    # Network
+    host: str = "0.0.0.0"
+    ocpp_port: int = Field(default=9000, ge=0, le=65535)
+    api_port: int = Field(default=8000, ge=0, le=65535)
+    ocpp_path: str = "/ocpp"
+
+    # Storage
+    database_url: str = "sqlite:///voltgate.db"
+    commit_max_batch: int = Field(default=256, ge=1)
+
+    # Station admission (OCPP security profile 1; profiles 2 and 3 come with TLS)
+    unknown_stations: UnknownStations = UnknownStations.REJECT
+    allow_unauthenticated: bool = False
+
+    # OCPP session
+    heartbeat_interval: int = Field(default=300, ge=1)
+    call_timeout: float = Field(default=30.0, gt=0)
+    clock_skew_tolerance: int = Field(default=300, ge=0)
+
+    # WebSocket transport
+    ping_interval: float = Field(default=60.0, gt=0)
+    ping_timeout: float = Field(default=30.0, gt=0)
+    max_frame_size: int = Field(default=65536, ge=1024)
+
+    # Logging
+    log_level: str = "info"
+    log_format: str = "console"
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.lower()
+        if value not in {"debug", "info", "warning", "error"}:
+            raise ValueError("log_level must be one of debug, info, warning, error")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in {"console", "json"}:
+            raise ValueError("log_format must be console or json")
+        return value
+
+    @field_validator("ocpp_path")
+    @classmethod
+    def _path_shape(cls, value: str) -> str:
+        if not value.startswith("/") or value.endswith("/"):
+            raise ValueError("ocpp_path starts with '/' and does not end with '/', e.g. /ocpp")
+        return value

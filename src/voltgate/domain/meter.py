@@ -1,0 +1,177 @@
+"""Meter samples: what a station reported, kept verbatim, plus a normalised number.
+
+OCPP 1.6 §7.43 SampledValue carries a string value with optional measurand, phase,
+location, context, format and unit. `normalise` applies the spec's defaults, keeps the
+original string and unit (`value_raw`, `unit_raw`), and converts the value to a base
+unit (kWh -> Wh, kW -> W, Fahrenheit/K -> Celsius, ...). Nothing a station sends is
+refused here: an unknown measurand or unit is kept as reported, a value that is not a
+decimal number is stored with ``value=None`` and reported by `MeterSample.unparseable`
+(OCPP 1.6 §4.7: sanity checks SHOULD NOT stop the CSMS from answering).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+ENERGY_IMPORT_REGISTER: Final = "Energy.Active.Import.Register"
+DEFAULT_LOCATION: Final = "Outlet"
+DEFAULT_CONTEXT: Final = "Sample.Periodic"
+RAW: Final = "Raw"
+SIGNED_DATA: Final = "SignedData"
+
+# Unit (as reported) -> (normalised unit, factor). OCPP 1.6 §7.45 UnitOfMeasure.
+_SCALED: Final[dict[str, tuple[str, Decimal]]] = {
+    "kWh": ("Wh", Decimal(1000)),
+    "kvarh": ("varh", Decimal(1000)),
+    "kW": ("W", Decimal(1000)),
+    "kvar": ("var", Decimal(1000)),
+    "kVA": ("VA", Decimal(1000)),
+}
+CELSIUS: Final = "Celsius"
+
+# OCPP 1.6 §7.43/§7.45: the unit defaults to Wh for energy; other measurands get the
+# unit their definition implies (§7.31: "the UnitOfMeasure for ... Frequency is Hertz").
+_DEFAULT_UNIT_BY_PREFIX: Final = (
+    ("Energy.Active.", "Wh"),
+    ("Energy.Reactive.", "varh"),
+    ("Power.Active", "W"),
+    ("Power.Offered", "W"),
+    ("Power.Reactive", "var"),
+    ("Current.", "A"),
+    ("Voltage", "V"),
+    ("Frequency", "Hz"),
+    ("SoC", "Percent"),
+    ("Temperature", CELSIUS),
+)
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSample:
+    """One sampled value, as reported and as normalised.
+
+    `value` is None for SignedData (kept in `signed_data`) and for values that are not a
+    decimal number (`unparseable`).
+    """
+
+    at: datetime
+    value_raw: str
+    value: float | None
+    unit: str | None
+    unit_raw: str | None = "Wh"
+    measurand: str = ENERGY_IMPORT_REGISTER
+    phase: str | None = None
+    location: str = DEFAULT_LOCATION
+    context: str = DEFAULT_CONTEXT
+    format: str = RAW
+    signed_data: str | None = None
+
+    @property
+    def unparseable(self) -> bool:
+        """A Raw value that is not a decimal number (stored, never used in energy sums)."""
+        return self.value is None and self.format != SIGNED_DATA
+
+    @property
+    def is_energy_register(self) -> bool:
+        """True for a usable overall Energy.Active.Import.Register reading in Wh."""
+        return (
+            self.measurand == ENERGY_IMPORT_REGISTER
+            and self.phase is None
+            and self.value is not None
+            and self.unit == "Wh"
+        )
+
+
+def default_unit(measurand: str) -> str | None:
+    """The unit a sample of `measurand` has when the station omits it."""
+    for prefix, unit in _DEFAULT_UNIT_BY_PREFIX:
+        if measurand.startswith(prefix):
+            return unit
+    return None
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Parse a finite decimal number; None for anything else ("NaN", "1,5", "")."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        return None
+    return Decimal(text)
+
+
+def convert(number: Decimal, unit: str | None) -> tuple[float, str | None]:
+    """Convert a number in `unit` to its base unit; unknown units are kept as they are."""
+    scaled = _SCALED.get(unit or "")
+    if scaled is not None:
+        return float(number * scaled[1]), scaled[0]
+    if unit == "Fahrenheit":
+        return float((number - 32) * 5 / 9), CELSIUS
+    if unit == "K":
+        return float(number - Decimal("273.15")), CELSIUS
+    return float(number), unit
+
+
+def normalise(
+    at: datetime,
+    value: str,
+    *,
+    measurand: str | None = None,
+    phase: str | None = None,
+    location: str | None = None,
+    context: str | None = None,
+    value_format: str | None = None,
+    unit: str | None = None,
+    signed_data: str | None = None,
+) -> MeterSample:
+    """Build a `MeterSample` from the fields of one reported sampled value.
+
+    Args:
+        at: the MeterValue timestamp (aware UTC).
+        value: the sampled value string exactly as received.
+        measurand, phase, location, context, value_format (the `format` field), unit: the
+            optional SampledValue fields, None when absent; OCPP 1.6 §7.43 defaults apply.
+        signed_data: a signed meter value block sent beside a numeric value (2.0.1).
+    """
+    measurand = measurand or ENERGY_IMPORT_REGISTER
+    fmt = value_format or RAW
+    unit_raw = unit if unit is not None else default_unit(measurand)
+    if fmt == SIGNED_DATA:
+        # OCPP 1.6 §7.49: the value is an opaque signed block; keep it, do not guess a number.
+        return MeterSample(
+            at=at,
+            value_raw=value,
+            value=None,
+            unit=unit_raw,
+            unit_raw=unit_raw,
+            measurand=measurand,
+            phase=phase,
+            location=location or DEFAULT_LOCATION,
+            context=context or DEFAULT_CONTEXT,
+            format=fmt,
+            signed_data=signed_data if signed_data is not None else value,
+        )
+    number = parse_decimal(value)
+    if number is None:
+        normalised: float | None = None
+        base_unit = unit_raw
+    elif unit_raw == "Wh" or unit_raw is None:
+        normalised, base_unit = float(number), unit_raw
+    else:
+        normalised, base_unit = convert(number, unit_raw)
+    return MeterSample(
+        at=at,
+        value_raw=value,
+        value=normalised,
+        unit=base_unit,
+        unit_raw=unit_raw,
+        measurand=measurand,
+        phase=phase,
+        location=location or DEFAULT_LOCATION,
+        context=context or DEFAULT_CONTEXT,
+        format=fmt,
+        signed_data=signed_data,
+    )

@@ -1,0 +1,189 @@
+"""The pump of one station connection: socket <-> OcppSession <-> handlers.
+
+Theory of operation: the reader task receives frames and feeds them to the sans-I/O session;
+each CALL the session accepts is dispatched to the version's router and answered when the
+handler returns, which is after its effect is committed (acknowledged means durable). Calls
+to the station (`call`) go through the same session, which keeps one in flight and owns the
+deadlines; a timer task expires them. Both tasks belong to one TaskGroup per connection, so
+closing the socket ends everything that served it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from voltgate.handlers.router import Context, Router
+from voltgate.metrics import Metrics
+from voltgate.ocpp.errors import ErrorKind, LocalProtocolError, OcppError, wire_code
+from voltgate.ocpp.events import (
+    CallReceived,
+    CallRejected,
+    CallTimedOut,
+    Event,
+    FrameRejected,
+    ReplyInvalid,
+    ReplyReceived,
+    UnmatchedReply,
+)
+from voltgate.ocpp.messages import CallError, CallResult
+from voltgate.ocpp.session import OcppSession
+
+log = structlog.get_logger("voltgate.gateway")
+
+# Close code when a newer connection of the same station takes over (4000-4999: private use).
+CLOSE_REPLACED = 4000
+
+
+class StationConnection:
+    """Serves one authenticated WebSocket of one station until it closes."""
+
+    def __init__(
+        self,
+        ws: ServerConnection,
+        *,
+        ctx: Context,
+        session: OcppSession,
+        router: Router,
+        metrics: Metrics,
+        max_text_size: int,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.station_id = ctx.station_id
+        self._ws = ws
+        self._ctx = ctx
+        self._session = session
+        self._router = router
+        self._metrics = metrics
+        self._max_text_size = max_text_size
+        self._monotonic = monotonic
+        self._protocol = str(ctx.connection.protocol)
+        self._replies: dict[str, asyncio.Future[CallResult | CallError]] = {}
+        self._deadline_changed = asyncio.Event()
+        self._debug = logging.getLogger("voltgate.gateway").isEnabledFor(logging.DEBUG)
+
+    async def run(self) -> None:
+        """Pump frames until the socket closes."""
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                reader = tasks.create_task(self._read())
+                timer = tasks.create_task(self._expire())
+                await reader
+                timer.cancel()
+        finally:
+            for future in self._replies.values():
+                if not future.done():
+                    future.set_exception(ConnectionError(f"{self.station_id} disconnected"))
+            self._replies.clear()
+
+    async def call(self, action: str, payload: dict[str, Any]) -> CallResult | CallError:
+        """Send a CALL to the station and wait for its CALLRESULT or CALLERROR.
+
+        Raises:
+            TimeoutError: no answer before the call timeout.
+            ConnectionError: the station disconnected first.
+        """
+        call = self._session.send_call(action, payload, now=self._monotonic())
+        future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
+        self._replies[call.unique_id] = future
+        self._deadline_changed.set()
+        await self._flush()
+        return await future
+
+    async def replace(self) -> None:
+        """Close this socket because the station connected again elsewhere."""
+        await self._ws.close(CLOSE_REPLACED, "replaced by a newer connection")
+
+    async def _read(self) -> None:
+        try:
+            async for text in self._ws:
+                started = time.perf_counter()
+                if len(text) > self._max_text_size:
+                    self._session.receive_oversize(text, limit=self._max_text_size)
+                else:
+                    self._session.receive_text(text, now=self._monotonic())
+                await self._handle(self._session.events(), started)
+                await self._flush()
+        except ConnectionClosed:
+            pass
+
+    async def _expire(self) -> None:
+        while True:
+            deadline = self._session.next_deadline()
+            timeout = None if deadline is None else max(0.0, deadline - self._monotonic())
+            self._deadline_changed.clear()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._deadline_changed.wait()
+            except TimeoutError:
+                self._session.expire(now=self._monotonic())
+                await self._handle(self._session.events(), time.perf_counter())
+                await self._flush()
+
+    async def _handle(self, events: list[Event], started: float) -> None:
+        for event in events:
+            if isinstance(event, CallReceived):
+                await self._answer(event, started)
+            elif isinstance(event, ReplyReceived | ReplyInvalid):
+                self._resolve(event.call.unique_id, event.reply)
+            elif isinstance(event, CallTimedOut):
+                future = self._replies.pop(event.call.unique_id, None)
+                if future is not None and not future.done():
+                    future.set_exception(TimeoutError(f"{event.call.action} was not answered"))
+            elif isinstance(event, CallRejected):
+                code = wire_code(event.error.kind, self._ctx.connection.protocol)
+                self._metrics.messages.labels(self._protocol, event.call.action, code).inc()
+                log.warning("< CALL rejected", action=event.call.action, code=code,
+                            reason=event.error.description, unique_id=event.call.unique_id)
+            elif isinstance(event, FrameRejected):
+                code = wire_code(event.error.kind, self._ctx.connection.protocol)
+                self._metrics.frames_rejected.labels(self._protocol, code).inc()
+                log.warning("< bad frame", code=code, reason=event.error.description,
+                            answered=event.error.answer)
+            elif isinstance(event, UnmatchedReply):
+                log.warning("< reply to no pending call", unique_id=event.message.unique_id)
+
+    async def _answer(self, event: CallReceived, started: float) -> None:
+        call = event.call
+        if self._debug:
+            log.debug("< CALL", action=call.action, unique_id=call.unique_id)
+        try:
+            payload = await self._router.dispatch(self._ctx, call.action, call.payload)
+            self._session.send_result(call, payload)
+            result = "CALLRESULT"
+        except OcppError as error:
+            self._session.send_error(call, error)
+            result = wire_code(error.kind, self._ctx.connection.protocol)
+            log.warning("> CALLERROR", action=call.action, code=result, reason=error.description)
+        except LocalProtocolError as error:
+            log.error("our response broke the schema", action=call.action, error=str(error))
+            self._session.send_error(call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR))
+            result = "InternalError"
+        except Exception:
+            log.exception("handler failed", action=call.action)
+            self._session.send_error(call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR))
+            result = "InternalError"
+        self._metrics.messages.labels(self._protocol, call.action, result).inc()
+        self._metrics.latency.labels(self._protocol, call.action).observe(
+            time.perf_counter() - started
+        )
+
+    def _resolve(self, unique_id: str, reply: CallResult | CallError) -> None:
+        future = self._replies.pop(unique_id, None)
+        if future is not None and not future.done():
+            future.set_result(reply)
+        self._deadline_changed.set()
+
+    async def _flush(self) -> None:
+        for text in self._session.texts_to_send():
+            try:
+                await self._ws.send(text)
+            except ConnectionClosed:
+                return

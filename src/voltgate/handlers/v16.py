@@ -1,0 +1,232 @@
+"""OCPP 1.6J actions a station sends -> domain service calls -> response models.
+
+1.6 addresses a connector by one integer: connectorId N is EVSE N with its single connector 1
+of our model, and connectorId 0 is the station itself (OCPP 1.6 §7.7 StatusNotification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from voltgate.domain.authorization import AuthStatus, TokenDecision
+from voltgate.domain.meter import MeterSample, sample
+from voltgate.domain.stations import BootInfo, Registration, StatusReport
+from voltgate.domain.transactions import StartRequest, StopRequest
+from voltgate.handlers.router import Context, Router
+from voltgate.ocpp import wire
+from voltgate.ocpp.errors import OcppVersion
+from voltgate.ocpp.v16 import messages as m
+
+router = Router(OcppVersion.V16, requests=m.REQUESTS, responses=m.RESPONSES)
+
+_AUTH_STATUS = {
+    AuthStatus.ACCEPTED: "Accepted",
+    AuthStatus.BLOCKED: "Blocked",
+    AuthStatus.EXPIRED: "Expired",
+    AuthStatus.INVALID: "Invalid",
+    AuthStatus.CONCURRENT_TX: "ConcurrentTx",
+}
+_REGISTRATION = {
+    Registration.ACCEPTED: "Accepted",
+    Registration.PENDING: "Pending",
+    Registration.REJECTED: "Rejected",
+}
+# OCPP 1.6 §4.3 DataTransfer: "If the recipient has no implementation for the specific
+# vendorId it SHALL return a status 'UnknownVendorId'". We store every transfer regardless.
+_DATA_TRANSFER_STATUS = "UnknownVendorId"
+
+
+def _evse(connector_id: int) -> tuple[int, int]:
+    """(evse_id, connector_id) of our model for a 1.6 connectorId."""
+    return (0, 0) if connector_id == 0 else (connector_id, 1)
+
+
+def _id_tag_info(decision: TokenDecision) -> m.IdTagInfo:
+    return m.IdTagInfo(
+        status=_AUTH_STATUS[decision.status],
+        expiry_date=decision.expiry,
+        parent_id_tag=decision.parent_id_tag,
+    )
+
+
+def _samples(meter_values: Iterable[m.MeterValue]) -> list[MeterSample]:
+    return [
+        sample(
+            at=mv.timestamp,
+            value=sv.value,
+            context=sv.context,
+            format=sv.format,
+            measurand=sv.measurand,
+            phase=sv.phase,
+            location=sv.location,
+            unit=sv.unit,
+        )
+        for mv in meter_values
+        for sv in mv.sampled_value
+    ]
+
+
+@router.on("BootNotification")
+async def boot_notification(ctx: Context, req: m.BootNotificationRequest) -> m.BootNotificationResponse:
+    verdict = await ctx.services.stations.boot(
+        ctx.station_id,
+        BootInfo(
+            vendor=req.charge_point_vendor,
+            model=req.charge_point_model,
+            serial_number=req.charge_point_serial_number or req.charge_box_serial_number,
+            firmware_version=req.firmware_version,
+            iccid=req.iccid,
+            imsi=req.imsi,
+            meter_type=req.meter_type,
+            meter_serial_number=req.meter_serial_number,
+            reason=None,
+        ),
+        str(OcppVersion.V16),
+    )
+    ctx.connection.accepted = verdict.status is Registration.ACCEPTED
+    return m.BootNotificationResponse(
+        status=_REGISTRATION[verdict.status],
+        current_time=verdict.current_time,
+        interval=verdict.interval_s,
+    )
+
+
+@router.on("Heartbeat")
+async def heartbeat(ctx: Context, req: m.HeartbeatRequest) -> m.HeartbeatResponse:
+    return m.HeartbeatResponse(current_time=await ctx.services.stations.heartbeat(ctx.station_id))
+
+
+@router.on("StatusNotification")
+async def status_notification(
+    ctx: Context, req: m.StatusNotificationRequest
+) -> m.StatusNotificationResponse:
+    evse_id, connector_id = _evse(req.connector_id)
+    await ctx.services.stations.status_notification(
+        ctx.station_id,
+        StatusReport(
+            evse_id=evse_id,
+            connector_id=connector_id,
+            status=req.status,
+            error_code=req.error_code,
+            info=req.info,
+            vendor_id=req.vendor_id,
+            vendor_error_code=req.vendor_error_code,
+            timestamp=req.timestamp,
+        ),
+    )
+    return m.StatusNotificationResponse()
+
+
+@router.on("Authorize")
+async def authorize(ctx: Context, req: m.AuthorizeRequest) -> m.AuthorizeResponse:
+    decision = await ctx.services.authorization.authorize(ctx.station_id, req.id_tag)
+    return m.AuthorizeResponse(id_tag_info=_id_tag_info(decision))
+
+
+@router.on("StartTransaction")
+async def start_transaction(
+    ctx: Context, req: m.StartTransactionRequest
+) -> m.StartTransactionResponse:
+    evse_id, connector_id = _evse(req.connector_id)
+    result = await ctx.services.transactions.start(
+        ctx.station_id,
+        StartRequest(
+            evse_id=evse_id,
+            connector_id=connector_id,
+            id_tag=req.id_tag,
+            meter_start_wh=req.meter_start,
+            timestamp=req.timestamp,
+            reservation_id=req.reservation_id,
+        ),
+    )
+    return m.StartTransactionResponse(
+        transaction_id=result.transaction_id, id_tag_info=_id_tag_info(result.token)
+    )
+
+
+@router.on("StopTransaction")
+async def stop_transaction(ctx: Context, req: m.StopTransactionRequest) -> m.StopTransactionResponse:
+    decision = await ctx.services.transactions.stop(
+        ctx.station_id,
+        StopRequest(
+            transaction_id=req.transaction_id,
+            id_tag=req.id_tag,
+            meter_stop_wh=req.meter_stop,
+            timestamp=req.timestamp,
+            reason=req.reason,
+            samples=_samples(req.transaction_data or ()),
+        ),
+    )
+    info = _id_tag_info(decision) if decision is not None else None
+    return m.StopTransactionResponse(id_tag_info=info)
+
+
+@router.on("MeterValues")
+async def meter_values(ctx: Context, req: m.MeterValuesRequest) -> m.MeterValuesResponse:
+    evse_id, connector_id = _evse(req.connector_id)
+    await ctx.services.transactions.meter_values(
+        ctx.station_id, evse_id, connector_id, req.transaction_id, _samples(req.meter_value)
+    )
+    return m.MeterValuesResponse()
+
+
+@router.on("DataTransfer")
+async def data_transfer(ctx: Context, req: m.DataTransferRequest) -> m.DataTransferResponse:
+    await ctx.services.events.record(ctx.station_id, "DataTransfer", _payload(req), None)
+    return m.DataTransferResponse(status=_DATA_TRANSFER_STATUS)
+
+
+@router.on("DiagnosticsStatusNotification")
+async def diagnostics_status(
+    ctx: Context, req: m.DiagnosticsStatusNotificationRequest
+) -> m.DiagnosticsStatusNotificationResponse:
+    await ctx.services.events.record(ctx.station_id, "DiagnosticsStatusNotification", _payload(req), None)
+    return m.DiagnosticsStatusNotificationResponse()
+
+
+@router.on("FirmwareStatusNotification")
+async def firmware_status(
+    ctx: Context, req: m.FirmwareStatusNotificationRequest
+) -> m.FirmwareStatusNotificationResponse:
+    await ctx.services.events.record(ctx.station_id, "FirmwareStatusNotification", _payload(req), None)
+    return m.FirmwareStatusNotificationResponse()
+
+
+@router.on("SecurityEventNotification")
+async def security_event(
+    ctx: Context, req: m.SecurityEventNotificationRequest
+) -> m.SecurityEventNotificationResponse:
+    await ctx.services.events.record(
+        ctx.station_id, "SecurityEventNotification", _payload(req), req.timestamp
+    )
+    return m.SecurityEventNotificationResponse()
+
+
+@router.on("SignCertificate")
+async def sign_certificate(ctx: Context, req: m.SignCertificateRequest) -> m.SignCertificateResponse:
+    # 1.6 Security Whitepaper §3.2 (A02/A03): Accepted promises a CertificateSigned.req later.
+    # This node has no certificate authority configured yet, so it keeps the CSR and says
+    # Rejected rather than promise a certificate it cannot send.
+    await ctx.services.events.record(ctx.station_id, "SignCertificate", _payload(req), None)
+    return m.SignCertificateResponse(status="Rejected")
+
+
+@router.on("LogStatusNotification")
+async def log_status(ctx: Context, req: m.LogStatusNotificationRequest) -> m.LogStatusNotificationResponse:
+    await ctx.services.events.record(ctx.station_id, "LogStatusNotification", _payload(req), None)
+    return m.LogStatusNotificationResponse()
+
+
+@router.on("SignedFirmwareStatusNotification")
+async def signed_firmware_status(
+    ctx: Context, req: m.SignedFirmwareStatusNotificationRequest
+) -> m.SignedFirmwareStatusNotificationResponse:
+    await ctx.services.events.record(
+        ctx.station_id, "SignedFirmwareStatusNotification", _payload(req), None
+    )
+    return m.SignedFirmwareStatusNotificationResponse()
+
+
+def _payload(req: object) -> dict[str, object]:
+    """The request as its wire payload, for storage as a station event."""
+    return wire.encode(req)
