@@ -1,0 +1,23 @@
+"""The documentation names what the code has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voltgate.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_setting_is_documented() -> None:
+    """docs/settings.md has a row for each Settings field."""
+    text = (ROOT / "docs" / "settings.md").read_text()
+    assert [name for name in Settings.model_fields if f"`{name}`" not in text] == []
+
+
+def test_documented_settings_exist() -> None:
+    """docs/settings.md documents no setting that the code does not have."""
+    text = (ROOT / "docs" / "settings.md").read_text()
+    rows = [line.split("|")[1].strip().strip("`") for line in text.splitlines()
+            if line.startswith("| `")]
+    assert sorted(set(rows) - set(Settings.model_fields)) == []
