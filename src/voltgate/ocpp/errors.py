@@ -79,8 +79,18 @@ WIRE_CODES: Mapping[OcppVersion, Mapping[ErrorKind, str]] = {
     },
 }
 
+
+def _kinds_by_code(codes: Mapping[ErrorKind, str]) -> dict[str, ErrorKind]:
+    """Invert a spelling table. Where 1.6 spells two kinds alike, the first listed (the one
+    the 1.6 table itself defines) wins: "GenericError" reads back as GENERIC_ERROR."""
+    kinds: dict[str, ErrorKind] = {}
+    for kind, code in codes.items():
+        kinds.setdefault(code, kind)
+    return kinds
+
+
 _KIND_BY_CODE: Mapping[OcppVersion, Mapping[str, ErrorKind]] = {
-    version: {code: kind for kind, code in codes.items()} for version, codes in WIRE_CODES.items()
+    version: _kinds_by_code(codes) for version, codes in WIRE_CODES.items()
 }
 
 

@@ -93,8 +93,9 @@ def parse_message(text: str | bytes) -> Message:
     """
     try:
         frame = _decode(text)
-    except msgspec.DecodeError:
-        raise _broken(text, "frame is not valid JSON") from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        # msgspec raises UnicodeDecodeError, not DecodeError, for bytes that are not UTF-8.
+        raise _broken(text, "frame is not valid UTF-8 JSON") from None
     if not isinstance(frame, list) or not frame:
         raise FrameError("frame is not a JSON array", kind=ErrorKind.RPC_FRAMEWORK_ERROR)
     type_id = frame[0]
@@ -170,13 +171,23 @@ def _call_error(frame: list[Any], unique_id: str) -> CallError:
     return CallError(unique_id, frame[2], frame[3], details)
 
 
-def _broken(text: str | bytes, description: str) -> FrameError:
+def frame_too_large(text: str | bytes, limit: int) -> FrameError:
+    """The FrameError for a frame longer than `limit`, judged from its first bytes only.
+
+    The driver calls this instead of `parse_message` so an oversized frame is never parsed.
+    It is a FormatViolation, as OCPP 2.0.1 B06.FR.17 answers a request over BytesPerMessage.
+    """
+    description = f"frame of {len(text)} characters exceeds the limit of {limit}"
+    return _broken(text, description, kind=ErrorKind.FORMAT_VIOLATION)
+
+
+def _broken(
+    text: str | bytes, description: str, *, kind: ErrorKind = ErrorKind.RPC_FRAMEWORK_ERROR
+) -> FrameError:
     """A FrameError for unparseable text, keeping the id when a CALL's prefix is readable."""
     head = text[:80].decode(errors="replace") if isinstance(text, bytes) else text[:80]
     match = _ID_PREFIX.match(head)
     if match is None:
-        return FrameError(description, kind=ErrorKind.RPC_FRAMEWORK_ERROR)
+        return FrameError(description, kind=kind)
     answer = int(match.group(1)) == MessageType.CALL
-    return FrameError(
-        description, kind=ErrorKind.RPC_FRAMEWORK_ERROR, unique_id=match.group(2), answer=answer
-    )
+    return FrameError(description, kind=kind, unique_id=match.group(2), answer=answer)

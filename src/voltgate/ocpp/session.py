@@ -57,6 +57,7 @@ from voltgate.ocpp.messages import (
     Call,
     CallError,
     CallResult,
+    frame_too_large,
     parse_message,
 )
 from voltgate.ocpp.validation import VersionValidators
@@ -88,6 +89,8 @@ class OcppSession:
         call_timeout: float = 30.0,
         new_id: Callable[[], str],
     ) -> None:
+        if validators.version is not version:
+            raise ValueError(f"validators are for {validators.version}, not {version}")
         self.version = version
         self.call_timeout = call_timeout
         self._validators = validators
@@ -105,14 +108,20 @@ class OcppSession:
         try:
             message = parse_message(text)
         except FrameError as error:
-            if error.answer:
-                self._answer_error(error.unique_id, error)
-            self._events.append(FrameRejected(error))
+            self._reject_frame(error)
             return
         if isinstance(message, Call):
             self._receive_call(message)
         else:
             self._receive_reply(message, now)
+
+    def receive_oversize(self, text: str | bytes, *, limit: int) -> None:
+        """Take in a frame the driver will not parse because it is longer than `limit`.
+
+        It is rejected like a broken frame (FormatViolation), answered when its first bytes
+        show a CALL id, and never parsed in full.
+        """
+        self._reject_frame(frame_too_large(text, limit))
 
     def expire(self, *, now: float) -> None:
         """Time out the in-flight CALL if its deadline has passed, then send the next one."""
@@ -209,8 +218,7 @@ class OcppSession:
                 kind=ErrorKind.GENERIC_ERROR,
             )
             # Not _answer_error: the first CALL with this id still awaits its answer.
-            reply = CallError.from_error(call.unique_id, duplicate, self.version)
-            self._out.append(reply.to_text())
+            self._write_error(call.unique_id, duplicate)
             self._events.append(CallRejected(call, duplicate))
             return
         try:
@@ -249,6 +257,15 @@ class OcppSession:
         if unique_id not in self._unanswered:
             raise LocalProtocolError(f"no received CALL with id {unique_id!r} awaits an answer")
 
+    def _reject_frame(self, error: FrameError) -> None:
+        if error.answer:
+            # Not _answer_error: a broken frame answers no CALL we are still handling.
+            self._write_error(error.unique_id, error)
+        self._events.append(FrameRejected(error))
+
     def _answer_error(self, unique_id: str, error: OcppError) -> None:
         self._unanswered.discard(unique_id)
+        self._write_error(unique_id, error)
+
+    def _write_error(self, unique_id: str, error: OcppError) -> None:
         self._out.append(CallError.from_error(unique_id, error, self.version).to_text())
