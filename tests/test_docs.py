@@ -18,6 +18,9 @@ def test_every_setting_is_documented() -> None:
 def test_documented_settings_exist() -> None:
     """docs/settings.md documents no setting that the code does not have."""
     text = (ROOT / "docs" / "settings.md").read_text()
-    rows = [line.split("|")[1].strip().strip("`") for line in text.splitlines()
-            if line.startswith("| `")]
+    rows = [
+        line.split("|")[1].strip().strip("`")
+        for line in text.splitlines()
+        if line.startswith("| `")
+    ]
     assert sorted(set(rows) - set(Settings.model_fields)) == []

@@ -58,18 +58,20 @@ class _EmbeddedUvicorn(uvicorn.Server):
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Csms]:
-    """Migrate the database, then serve OCPP and HTTP until the context exits."""
+async def open_services(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    metrics: Metrics | None = None,
+) -> AsyncIterator[tuple[Database, Services]]:
+    """Migrate the database and open the domain services over it (no network servers)."""
     await asyncio.to_thread(upgrade, settings.database_url)
-    metrics = Metrics()
-    validators = Validators()
-    links = StationLinks()
+    on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:
         database = Database.connect(settings.database_url)
         stack.push_async_callback(database.dispose)
         committer = await stack.enter_async_context(
-            Committer(database, max_batch=settings.commit_max_batch,
-                      on_batch=metrics.commit_batch.observe)
+            Committer(database, max_batch=settings.commit_max_batch, on_batch=on_batch)
         )
         services = Services(
             committer,
@@ -77,11 +79,25 @@ async def running(settings: Settings, *, clock: Callable[[], datetime] = utc_now
             heartbeat_interval_s=settings.heartbeat_interval,
             clock_skew_tolerance_s=settings.clock_skew_tolerance,
         )
+        yield database, services
+
+
+@contextlib.asynccontextmanager
+async def running(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Csms]:
+    """Migrate the database, then serve OCPP and HTTP until the context exits."""
+    metrics = Metrics()
+    links = StationLinks()
+    async with contextlib.AsyncExitStack() as stack:
+        database, services = await stack.enter_async_context(
+            open_services(settings, clock=clock, metrics=metrics)
+        )
         gateway = Gateway(
             settings,
             services=services,
             routers={OcppVersion.V16: v16.router},
-            validators=validators,
+            validators=Validators(),
             links=links,
             metrics=metrics,
             now=clock,
@@ -90,8 +106,12 @@ async def running(settings: Settings, *, clock: Callable[[], datetime] = utc_now
         api_port = await stack.enter_async_context(
             _serve_http(settings, create_api(metrics=metrics, storage_ok=database.ping))
         )
-        log.info("voltgate ready", ocpp_port=gateway.port, api_port=api_port,
-                 database=database.describe())
+        log.info(
+            "voltgate ready",
+            ocpp_port=gateway.port,
+            api_port=api_port,
+            database=database.describe(),
+        )
         yield Csms(settings, services, links, metrics, database, gateway.port, api_port)
 
 

@@ -36,7 +36,8 @@ def build_settings(**options: Any) -> Settings:
         return Settings(**given)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}"
+            for e in error.errors()
         )
         raise click.UsageError(f"invalid settings: {problems}") from None
 
@@ -127,19 +128,30 @@ def station() -> None:
 
 @station.command("add")
 @click.argument("station_id")
-@click.option("--password", help="Basic auth password for the station (security profile 1). "
-              "Stored as a salted scrypt hash.")
-@click.option("--pending", is_flag=True, help="Register it as Pending: its boot is answered "
-              "Pending until it is added again without --pending.")
+@click.option(
+    "--password",
+    help="Basic auth password for the station (security profile 1). "
+    "Stored as a salted scrypt hash.",
+)
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="Register it as Pending: its boot is answered "
+    "Pending until it is added again without --pending.",
+)
 @_database_url
-def station_add(station_id: str, password: str | None, pending: bool, database_url: str | None) -> None:
+def station_add(
+    station_id: str, password: str | None, pending: bool, database_url: str | None
+) -> None:
     """Provision STATION_ID (or update its password and registration)."""
     from voltgate import tools
 
     settings = build_settings(database_url=database_url)
     added = run_async(lambda: tools.add_station(settings, station_id, password, pending=pending))
-    click.echo(f"station {added.id} provisioned ({added.registration.value.lower()}"
-               f"{', password set' if added.password_hash else ', no password'})")
+    click.echo(
+        f"station {added.id} provisioned ({added.registration.value.lower()}"
+        f"{', password set' if added.password_hash else ', no password'})"
+    )
 
 
 @station.command("show")
@@ -164,21 +176,36 @@ def token() -> None:
 
 @token.command("add")
 @click.argument("id_tag")
-@click.option("--status", type=click.Choice(["Accepted", "Blocked", "Expired"]),
-              default="Accepted", show_default=True, help="Authorization status.")
-@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S",
-              "%Y-%m-%d"]), help="Expiry (ISO 8601; UTC if no offset).")
+@click.option(
+    "--status",
+    type=click.Choice(["Accepted", "Blocked", "Expired"]),
+    default="Accepted",
+    show_default=True,
+    help="Authorization status.",
+)
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    help="Expiry (ISO 8601; UTC if no offset).",
+)
 @click.option("--parent", "parent_id_tag", help="Parent id tag (group).")
 @_database_url
-def token_add(id_tag: str, status: str, expires: datetime | None, parent_id_tag: str | None,
-              database_url: str | None) -> None:
+def token_add(
+    id_tag: str,
+    status: str,
+    expires: datetime | None,
+    parent_id_tag: str | None,
+    database_url: str | None,
+) -> None:
     """Add ID_TAG (or update it) so stations can authorize it."""
     from voltgate import tools
 
     settings = build_settings(database_url=database_url)
     added = run_async(lambda: tools.add_token(settings, id_tag, status, expires, parent_id_tag))
-    click.echo(f"id tag {added.id_tag} is {added.status.value.lower()}"
-               + (f" until {added.expiry.isoformat()}" if added.expiry else ""))
+    click.echo(
+        f"id tag {added.id_tag} is {added.status.value.lower()}"
+        + (f" until {added.expiry.isoformat()}" if added.expiry else "")
+    )
 
 
 cli.add_command(simulate)

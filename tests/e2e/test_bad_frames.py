@@ -34,12 +34,20 @@ CASES = [
     ('[2, "f3", "Heartbeat", [1]]', "f3", "FormationViolation"),  # payload not an object
     ('[7, "f4", "Heartbeat", {}]', "f4", "GenericError"),  # unknown message type (1.6 §4.1.3)
     ('[2, "f5", "FlyToTheMoon", {}]', "f5", "NotImplemented"),  # unknown action
-    ('[2, "f6", "GetConfiguration", {}]', "f6", "NotSupported"),  # known action, not ours to receive
+    (
+        '[2, "f6", "GetConfiguration", {}]',
+        "f6",
+        "NotSupported",
+    ),  # known action, not ours to receive
     ('[2, "f7", "Authorize", {}]', "f7", "OccurenceConstraintViolation"),  # missing idTag
     ('[2, "f8", "Authorize", {"idTag": 12}]', "f8", "TypeConstraintViolation"),
     ('[2, "f9", "Authorize", {"idTag": "' + "T" * 21 + '"}]', "f9", "PropertyConstraintViolation"),
-    ('[2, "fa", "StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
-     "fa", "PropertyConstraintViolation"),
+    (
+        '[2, "fa", "StatusNotification", '
+        '{"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
+        "fa",
+        "PropertyConstraintViolation",
+    ),
     ('[2, "fb", "Heartbeat", {"extra": true}]', "fb", "FormationViolation"),  # additionalProperties
 ]
 
@@ -82,7 +90,9 @@ async def test_call_before_boot_is_security_error(csms: Csms, provision: Provisi
         await still_serving(ws)
 
 
-async def test_bad_frames_do_not_disturb_other_stations(csms: Csms, provision: ProvisionStation) -> None:
+async def test_bad_frames_do_not_disturb_other_stations(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """One station's garbage does not affect another station's connection."""
     await provision("CP-1")
     await provision("CP-2")
@@ -93,7 +103,9 @@ async def test_bad_frames_do_not_disturb_other_stations(csms: Csms, provision: P
         await still_serving(good)
 
 
-async def test_reconnected_station_needs_no_new_boot(csms: Csms, provision: ProvisionStation) -> None:
+async def test_reconnected_station_needs_no_new_boot(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """A station accepted before may send CALLs right after reconnecting (no reboot needed)."""
     await provision("CP-1")
     async with raw_station(csms, "CP-1") as ws:

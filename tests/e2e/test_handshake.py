@@ -23,19 +23,30 @@ async def boot(ws: Any, unique_id: str = "b1") -> list[Any]:
 
 async def refused_status(csms: Csms, station_id: str, headers: dict[str, str]) -> int:
     with pytest.raises(InvalidStatus) as refused:
-        async with connect(station_url(csms, station_id), subprotocols=["ocpp1.6"],  # type: ignore[list-item]
-                           additional_headers=headers, open_timeout=5):
+        async with connect(
+            station_url(csms, station_id),
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            additional_headers=headers,
+            open_timeout=5,
+        ):
             pass
     return refused.value.response.status_code
 
 
-async def test_provisioned_station_with_its_password_boots(csms: Csms, provision: ProvisionStation) -> None:
+async def test_provisioned_station_with_its_password_boots(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """A provisioned station that presents its password is admitted and its boot Accepted."""
     await provision("CP-1")
     async with raw_station(csms, "CP-1") as ws:
         assert ws.subprotocol == "ocpp1.6"
         kind, unique_id, payload = await boot(ws)
-        assert (kind, unique_id, payload["status"], payload["interval"]) == (3, "b1", "Accepted", 300)
+        assert (kind, unique_id, payload["status"], payload["interval"]) == (
+            3,
+            "b1",
+            "Accepted",
+            300,
+        )
 
 
 async def test_wrong_password_is_refused_with_401(csms: Csms, provision: ProvisionStation) -> None:
@@ -54,14 +65,17 @@ async def test_unknown_station_is_refused_with_404(csms: Csms) -> None:
 async def test_wrong_path_is_404(csms: Csms) -> None:
     """Only {ocpp_path}/{stationId} is a station URL."""
     with pytest.raises(InvalidStatus) as refused:
-        async with connect(f"ws://127.0.0.1:{csms.ocpp_port}/elsewhere/CP-1", subprotocols=["ocpp1.6"],  # type: ignore[list-item]
-                           open_timeout=5):
+        async with connect(
+            f"ws://127.0.0.1:{csms.ocpp_port}/elsewhere/CP-1",
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            open_timeout=5,
+        ):
             pass
     assert refused.value.response.status_code == 404
 
 
 async def test_unsupported_subprotocol_is_closed(csms: Csms, provision: ProvisionStation) -> None:
-    """Offering no version we speak completes without a subprotocol and closes (OCPP-J 1.6 §4.1.2)."""
+    """Offering no version we speak ends without a subprotocol, then closes (OCPP-J 1.6 §4.1.2)."""
     await provision("CP-1")
     async with raw_station(csms, "CP-1", subprotocols=["ocpp1.5"]) as ws:
         assert ws.subprotocol is None
@@ -70,7 +84,9 @@ async def test_unsupported_subprotocol_is_closed(csms: Csms, provision: Provisio
         assert ws.close_code == 1002
 
 
-async def test_station_preference_order_is_honoured(csms: Csms, provision: ProvisionStation) -> None:
+async def test_station_preference_order_is_honoured(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """Among several offers the first one we support wins."""
     await provision("CP-1")
     async with raw_station(csms, "CP-1", subprotocols=["ocpp1.5", "ocpp1.6"]) as ws:
@@ -89,7 +105,9 @@ async def test_new_connection_replaces_the_old_one(csms: Csms, provision: Provis
             assert (await boot(second, "b2"))[2]["status"] == "Accepted"
 
 
-async def test_failed_attempt_does_not_disturb_live_connection(csms: Csms, provision: ProvisionStation) -> None:
+async def test_failed_attempt_does_not_disturb_live_connection(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """A connection attempt with a bad password leaves the station's live socket alone."""
     await provision("CP-1")
     async with raw_station(csms, "CP-1") as live:
@@ -119,7 +137,9 @@ async def test_profile_zero_only_when_allowed(csms: Csms, provision: ProvisionSt
         assert (await boot(ws))[2]["status"] == "Accepted"
 
 
-async def test_station_without_password_refused_by_default(csms: Csms, provision: ProvisionStation) -> None:
+async def test_station_without_password_refused_by_default(
+    csms: Csms, provision: ProvisionStation
+) -> None:
     """By default a station must authenticate, even one provisioned without a password."""
     await provision("OPEN-1", password=None)
     assert await refused_status(csms, "OPEN-1", {}) == 401

@@ -28,12 +28,14 @@ def create_api(*, metrics: Metrics, storage_ok: HealthCheck) -> FastAPI:
     @api.get("/health", tags=["operations"], summary="Liveness and storage reachability")
     async def health() -> JSONResponse:
         ok = await storage_ok()
-        body = {"status": "ok" if ok else "degraded", "storage": "ok" if ok else "unreachable",
-                "version": __version__}
+        body = {
+            "status": "ok" if ok else "degraded",
+            "storage": "ok" if ok else "unreachable",
+            "version": __version__,
+        }
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @api.get("/metrics", tags=["operations"], summary="Prometheus metrics",
-             response_class=Response)
+    @api.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
     async def prometheus_metrics() -> Response:
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

@@ -20,6 +20,15 @@ class TokenStatus(enum.StrEnum):
     BLOCKED = "Blocked"
     EXPIRED = "Expired"
 
+    @classmethod
+    def _missing_(cls, value: object) -> TokenStatus | None:
+        """Accept any letter case ("BLOCKED", "blocked"): operators type these."""
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.casefold() == value.casefold():
+                    return member
+        return None
+
 
 class AuthStatus(enum.StrEnum):
     """The answer for one request (OCPP 1.6 §7.2 AuthorizationStatus)."""

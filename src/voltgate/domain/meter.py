@@ -123,7 +123,7 @@ def normalise(
     phase: str | None = None,
     location: str | None = None,
     context: str | None = None,
-    value_format: str | None = None,
+    format: str | None = None,  # the SampledValue field name; shadows the builtin here only
     unit: str | None = None,
     signed_data: str | None = None,
 ) -> MeterSample:
@@ -132,12 +132,12 @@ def normalise(
     Args:
         at: the MeterValue timestamp (aware UTC).
         value: the sampled value string exactly as received.
-        measurand, phase, location, context, value_format (the `format` field), unit: the
-            optional SampledValue fields, None when absent; OCPP 1.6 §7.43 defaults apply.
+        measurand, phase, location, context, format, unit: the optional SampledValue
+            fields, None when absent; the OCPP 1.6 §7.43 defaults are applied here.
         signed_data: a signed meter value block sent beside a numeric value (2.0.1).
     """
     measurand = measurand or ENERGY_IMPORT_REGISTER
-    fmt = value_format or RAW
+    fmt = format or RAW
     unit_raw = unit if unit is not None else default_unit(measurand)
     if fmt == SIGNED_DATA:
         # OCPP 1.6 §7.49: the value is an opaque signed block; keep it, do not guess a number.
@@ -175,3 +175,7 @@ def normalise(
         format=fmt,
         signed_data=signed_data,
     )
+
+
+sample = normalise
+"""Alias used by the handlers: build a `MeterSample` from one reported sampled value."""

@@ -140,13 +140,22 @@ class StationConnection:
             elif isinstance(event, CallRejected):
                 code = wire_code(event.error.kind, self._ctx.connection.protocol)
                 self._metrics.messages.labels(self._protocol, event.call.action, code).inc()
-                log.warning("< CALL rejected", action=event.call.action, code=code,
-                            reason=event.error.description, unique_id=event.call.unique_id)
+                log.warning(
+                    "< CALL rejected",
+                    action=event.call.action,
+                    code=code,
+                    reason=event.error.description,
+                    unique_id=event.call.unique_id,
+                )
             elif isinstance(event, FrameRejected):
                 code = wire_code(event.error.kind, self._ctx.connection.protocol)
                 self._metrics.frames_rejected.labels(self._protocol, code).inc()
-                log.warning("< bad frame", code=code, reason=event.error.description,
-                            answered=event.error.answer)
+                log.warning(
+                    "< bad frame",
+                    code=code,
+                    reason=event.error.description,
+                    answered=event.error.answer,
+                )
             elif isinstance(event, UnmatchedReply):
                 log.warning("< reply to no pending call", unique_id=event.message.unique_id)
 
@@ -164,11 +173,15 @@ class StationConnection:
             log.warning("> CALLERROR", action=call.action, code=result, reason=error.description)
         except LocalProtocolError as error:
             log.error("our response broke the schema", action=call.action, error=str(error))
-            self._session.send_error(call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR))
+            self._session.send_error(
+                call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR)
+            )
             result = "InternalError"
         except Exception:
             log.exception("handler failed", action=call.action)
-            self._session.send_error(call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR))
+            self._session.send_error(
+                call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR)
+            )
             result = "InternalError"
         self._metrics.messages.labels(self._protocol, call.action, result).inc()
         self._metrics.latency.labels(self._protocol, call.action).observe(

@@ -56,7 +56,9 @@ class StationLinks:
             return True
         return False
 
-    async def call(self, station_id: str, action: str, payload: dict[str, Any]) -> CallResult | CallError:
+    async def call(
+        self, station_id: str, action: str, payload: dict[str, Any]
+    ) -> CallResult | CallError:
         """Send a CALL to a connected station and wait for its answer.
 
         Raises:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import itertools
+import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -29,6 +30,7 @@ import structlog
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
 
 from voltgate.config import Settings
 from voltgate.domain.services import Services
@@ -106,36 +108,48 @@ class Gateway:
             ping_timeout=self._settings.ping_timeout,
             max_size=limit,
             server_header="Voltgate",
-            logger=structlog.stdlib.get_logger("voltgate.gateway.websockets"),
+            logger=logging.getLogger("voltgate.gateway.websockets"),
         ) as server:
             self._server = server
-            log.info("OCPP gateway listening", host=self._settings.host, port=self.port,
-                     path=self._prefix + "{stationId}")
+            log.info(
+                "OCPP gateway listening",
+                host=self._settings.host,
+                port=self.port,
+                path=self._prefix + "{stationId}",
+            )
             try:
                 yield self
             finally:
                 self._server = None
 
     def _select_subprotocol(
-        self, connection: ServerConnection, offered: Sequence[str]
-    ) -> str | None:
+        self, connection: ServerConnection, offered: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
         # The station lists its versions by preference (OCPP-J 1.6 §4.1.2); honour its order.
+        supported = {str(version) for version in self._routers}
         for name in offered:
-            if name in self._routers.keys():
+            if name in supported:
                 return name
         return None
 
-    async def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    async def _check_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
         station_id = self._station_id(request.path)
         if station_id is None:
             self._metrics.connections_refused.labels("path").inc()
-            return connection.respond(HTTPStatus.NOT_FOUND, f"connect to {self._prefix}<stationId>\n")
+            return connection.respond(
+                HTTPStatus.NOT_FOUND, f"connect to {self._prefix}<stationId>\n"
+            )
         remote = _remote_address(connection)
         password, username = _basic_credentials(request.headers)
         if username is not None and username != station_id:
             self._metrics.connections_refused.labels("unauthorized").inc()
-            log.warning("handshake refused: Basic auth user is not the station id",
-                        station_id=station_id, remote=remote)
+            log.warning(
+                "handshake refused: Basic auth user is not the station id",
+                station_id=station_id,
+                remote=remote,
+            )
             return _unauthorized(connection)
         verdict = await self._services.stations.authenticate(
             station_id,
@@ -149,8 +163,12 @@ class Gateway:
             return connection.respond(HTTPStatus.NOT_FOUND, "unknown charging station\n")
         if verdict.outcome is ConnectOutcome.UNAUTHORIZED:
             self._metrics.connections_refused.labels("unauthorized").inc()
-            log.warning("handshake refused: bad or missing credentials",
-                        station_id=station_id, remote=remote, password_given=password is not None)
+            log.warning(
+                "handshake refused: bad or missing credentials",
+                station_id=station_id,
+                remote=remote,
+                password_given=password is not None,
+            )
             return _unauthorized(connection)
         self._admitted[connection] = Admission(station_id, verdict.accepted, remote)
         return None
@@ -159,7 +177,7 @@ class Gateway:
         raw = urlsplit(path).path
         if not raw.startswith(self._prefix):
             return None
-        station_id = unquote(raw[len(self._prefix):])
+        station_id = unquote(raw[len(self._prefix) :])
         if not 0 < len(station_id) <= MAX_STATION_ID_LENGTH:
             return None
         if any(c in _FORBIDDEN_ID_CHARS or not c.isprintable() for c in station_id):
@@ -173,8 +191,11 @@ class Gateway:
             return
         if ws.subprotocol is None:
             self._metrics.connections_refused.labels("subprotocol").inc()
-            log.warning("closing: no common OCPP subprotocol", station_id=admission.station_id,
-                        offered=ws.request.headers.get("Sec-WebSocket-Protocol") if ws.request else None)
+            log.warning(
+                "closing: no common OCPP subprotocol",
+                station_id=admission.station_id,
+                offered=ws.request.headers.get("Sec-WebSocket-Protocol") if ws.request else None,
+            )
             await ws.close(1002, "no supported OCPP subprotocol offered")
             return
         version = OcppVersion(ws.subprotocol)
@@ -182,7 +203,9 @@ class Gateway:
         with structlog.contextvars.bound_contextvars(station_id=admission.station_id, conn=conn_id):
             await self._run_station(ws, admission, version)
 
-    async def _run_station(self, ws: ServerConnection, admission: Admission, version: OcppVersion) -> None:
+    async def _run_station(
+        self, ws: ServerConnection, admission: Admission, version: OcppVersion
+    ) -> None:
         ctx = Context(
             station_id=admission.station_id,
             services=self._services,
@@ -208,8 +231,9 @@ class Gateway:
         gauge.inc()
         log.info("station connected", protocol=str(version), remote=admission.remote_address)
         try:
-            await self._services.stations.connected(admission.station_id, str(version),
-                                                     admission.remote_address)
+            await self._services.stations.connected(
+                admission.station_id, str(version), admission.remote_address
+            )
             await connection.run()
         finally:
             gauge.dec()

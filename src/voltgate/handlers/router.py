@@ -81,7 +81,9 @@ class Router:
             if request_type is not self._requests[action]:
                 raise TypeError(f"{handler.__name__} must take {self._requests[action].__name__}")
             if hints.get("return") is not self._responses[action]:
-                raise TypeError(f"{handler.__name__} must return {self._responses[action].__name__}")
+                raise TypeError(
+                    f"{handler.__name__} must return {self._responses[action].__name__}"
+                )
             self._handlers[action] = handler
             return handler
 
@@ -101,6 +103,6 @@ class Router:
         handler = self._handlers.get(action)
         if handler is None:
             raise ActionNotSupported(f"{action} is not supported by this CSMS")
-        request = wire.decode(self._requests[action], payload)
+        request: Any = wire.decode(self._requests[action], payload)
         response = await handler(ctx, request)
         return wire.encode(response)

@@ -7,6 +7,7 @@ of our model, and connectorId 0 is the station itself (OCPP 1.6 §7.7 StatusNoti
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from voltgate.domain.authorization import AuthStatus, TokenDecision
 from voltgate.domain.meter import MeterSample, sample
@@ -16,24 +17,25 @@ from voltgate.handlers.router import Context, Router
 from voltgate.ocpp import wire
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.v16 import messages as m
+from voltgate.ocpp.wire import WireModel
 
 router = Router(OcppVersion.V16, requests=m.REQUESTS, responses=m.RESPONSES)
 
-_AUTH_STATUS = {
+_AUTH_STATUS: dict[AuthStatus, m.AuthorizationStatus] = {
     AuthStatus.ACCEPTED: "Accepted",
     AuthStatus.BLOCKED: "Blocked",
     AuthStatus.EXPIRED: "Expired",
     AuthStatus.INVALID: "Invalid",
     AuthStatus.CONCURRENT_TX: "ConcurrentTx",
 }
-_REGISTRATION = {
+_REGISTRATION: dict[Registration, m.RegistrationStatus] = {
     Registration.ACCEPTED: "Accepted",
     Registration.PENDING: "Pending",
     Registration.REJECTED: "Rejected",
 }
 # OCPP 1.6 §4.3 DataTransfer: "If the recipient has no implementation for the specific
 # vendorId it SHALL return a status 'UnknownVendorId'". We store every transfer regardless.
-_DATA_TRANSFER_STATUS = "UnknownVendorId"
+_DATA_TRANSFER_STATUS: m.DataTransferStatus = "UnknownVendorId"
 
 
 def _evse(connector_id: int) -> tuple[int, int]:
@@ -67,7 +69,9 @@ def _samples(meter_values: Iterable[m.MeterValue]) -> list[MeterSample]:
 
 
 @router.on("BootNotification")
-async def boot_notification(ctx: Context, req: m.BootNotificationRequest) -> m.BootNotificationResponse:
+async def boot_notification(
+    ctx: Context, req: m.BootNotificationRequest
+) -> m.BootNotificationResponse:
     verdict = await ctx.services.stations.boot(
         ctx.station_id,
         BootInfo(
@@ -145,7 +149,9 @@ async def start_transaction(
 
 
 @router.on("StopTransaction")
-async def stop_transaction(ctx: Context, req: m.StopTransactionRequest) -> m.StopTransactionResponse:
+async def stop_transaction(
+    ctx: Context, req: m.StopTransactionRequest
+) -> m.StopTransactionResponse:
     decision = await ctx.services.transactions.stop(
         ctx.station_id,
         StopRequest(
@@ -180,7 +186,9 @@ async def data_transfer(ctx: Context, req: m.DataTransferRequest) -> m.DataTrans
 async def diagnostics_status(
     ctx: Context, req: m.DiagnosticsStatusNotificationRequest
 ) -> m.DiagnosticsStatusNotificationResponse:
-    await ctx.services.events.record(ctx.station_id, "DiagnosticsStatusNotification", _payload(req), None)
+    await ctx.services.events.record(
+        ctx.station_id, "DiagnosticsStatusNotification", _payload(req), None
+    )
     return m.DiagnosticsStatusNotificationResponse()
 
 
@@ -188,7 +196,9 @@ async def diagnostics_status(
 async def firmware_status(
     ctx: Context, req: m.FirmwareStatusNotificationRequest
 ) -> m.FirmwareStatusNotificationResponse:
-    await ctx.services.events.record(ctx.station_id, "FirmwareStatusNotification", _payload(req), None)
+    await ctx.services.events.record(
+        ctx.station_id, "FirmwareStatusNotification", _payload(req), None
+    )
     return m.FirmwareStatusNotificationResponse()
 
 
@@ -203,7 +213,9 @@ async def security_event(
 
 
 @router.on("SignCertificate")
-async def sign_certificate(ctx: Context, req: m.SignCertificateRequest) -> m.SignCertificateResponse:
+async def sign_certificate(
+    ctx: Context, req: m.SignCertificateRequest
+) -> m.SignCertificateResponse:
     # 1.6 Security Whitepaper §3.2 (A02/A03): Accepted promises a CertificateSigned.req later.
     # This node has no certificate authority configured yet, so it keeps the CSR and says
     # Rejected rather than promise a certificate it cannot send.
@@ -212,7 +224,9 @@ async def sign_certificate(ctx: Context, req: m.SignCertificateRequest) -> m.Sig
 
 
 @router.on("LogStatusNotification")
-async def log_status(ctx: Context, req: m.LogStatusNotificationRequest) -> m.LogStatusNotificationResponse:
+async def log_status(
+    ctx: Context, req: m.LogStatusNotificationRequest
+) -> m.LogStatusNotificationResponse:
     await ctx.services.events.record(ctx.station_id, "LogStatusNotification", _payload(req), None)
     return m.LogStatusNotificationResponse()
 
@@ -227,6 +241,6 @@ async def signed_firmware_status(
     return m.SignedFirmwareStatusNotificationResponse()
 
 
-def _payload(req: object) -> dict[str, object]:
+def _payload(req: WireModel) -> dict[str, Any]:
     """The request as its wire payload, for storage as a station event."""
     return wire.encode(req)

@@ -11,7 +11,16 @@ import base64
 from dataclasses import dataclass, field
 
 SUPPORTED_VERSIONS = ("1.6",)
-DEFAULT_ID_TAGS = ("SIM-TAG-0001", "SIM-TAG-0002", "SIM-TAG-0003", "SIM-TAG-0004")
+MAX_ID_TAG = 20  # OCPP 1.6 §7.28: IdToken is CiString20Type
+
+
+def generated_id_tags(id_prefix: str, count: int) -> tuple[str, ...]:
+    """The idTags used when none are given: PREFIX + TAG-00001..., one per connector.
+
+    One tag per connector, because a CSMS may refuse a tag that is already charging
+    elsewhere (StartTransaction answered ConcurrentTx, OCPP 1.6 §7.2).
+    """
+    return tuple(f"{id_prefix}TAG-{n:05d}" for n in range(1, count + 1))
 
 
 class ConfigError(ValueError):
@@ -36,7 +45,8 @@ class SimulationConfig:
         meter_interval: seconds between MeterValues during a transaction.
         transaction_seconds: mean transaction length (each one varies by +-25%).
         idle_seconds: mean idle time of a connector between transactions (+-50%).
-        id_tags: the idTags presented for local starts, picked at random.
+        id_tags: the idTags presented for local starts; a tag is used by one transaction at a
+            time. Empty means one generated tag per connector (see `generated_id_tags`).
         ramp: new connections per second while the stations come up (0 = all at once).
         duration: seconds the whole run lasts, ramp-up included; None runs until stopped.
         seed: seed for every random choice; None draws one (reported in the JSON report).
@@ -55,7 +65,7 @@ class SimulationConfig:
     meter_interval: float = 10.0
     transaction_seconds: float = 120.0
     idle_seconds: float = 60.0
-    id_tags: tuple[str, ...] = DEFAULT_ID_TAGS
+    id_tags: tuple[str, ...] = ()
     ramp: float = 50.0
     duration: float | None = None
     seed: int | None = None
@@ -85,9 +95,11 @@ class SimulationConfig:
             _positive("duration", self.duration)
         if self.idle_seconds < 0 or self.ramp < 0:
             raise ConfigError("idle seconds and ramp must not be negative")
-        if not self.id_tags or any(not 0 < len(tag) <= 20 for tag in self.id_tags):
-            # OCPP 1.6 §7.28: IdToken is CiString20Type.
-            raise ConfigError("give at least one id tag, each 1 to 20 characters long")
+        if any(not 0 < len(tag) <= MAX_ID_TAG for tag in self.effective_id_tags()):
+            raise ConfigError(
+                f"id tags must be 1 to {MAX_ID_TAG} characters long (OCPP 1.6 IdToken); "
+                "with a long --id-prefix, pass the tags with --id-tag"
+            )
         if self.stations > 99_999 or len(self.station_id(self.stations)) > 48:
             # OCPP 1.6 BootNotification: chargeBoxSerialNumber is CiString25; the id itself
             # is bounded by the CSMS, 48 characters is the 2.0.1 identity limit.
@@ -100,6 +112,10 @@ class SimulationConfig:
     def station_ids(self) -> list[str]:
         """The ids of all simulated stations, in start order."""
         return [self.station_id(n) for n in range(1, self.stations + 1)]
+
+    def effective_id_tags(self) -> tuple[str, ...]:
+        """The idTags the stations use: the given ones, or one generated per connector."""
+        return self.id_tags or generated_id_tags(self.id_prefix, self.stations * self.connectors)
 
     def station_url(self, station_id: str) -> str:
         """Where `station_id` connects: the base URL plus its id as the last path segment."""
@@ -125,7 +141,7 @@ class SimulationConfig:
             "meter_interval": self.meter_interval,
             "transaction_seconds": self.transaction_seconds,
             "idle_seconds": self.idle_seconds,
-            "id_tags": list(self.id_tags),
+            "id_tags": list(self.id_tags) or "generated",
             "ramp": self.ramp,
             "duration": self.duration,
             "seed": self.seed,

@@ -1,0 +1,182 @@
+"""The two measured phases: a realistic fleet, and closed-loop saturation.
+
+Both follow one pattern: bring the load up, let it settle, then measure a window by taking
+counters and CPU times at its start and end. Server CPU comes from /proc (psutil) of the server
+process tree, plus the PostgreSQL backends when the database is PostgreSQL (their work is part
+of "durable storage"); the load generator's own CPU is measured the same way, so a saturated
+load generator is caught instead of being mistaken for a slow server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+
+from saturation import SaturationFleet
+from servers import ServerProcess
+from voltgate.simulator import Simulation, SimulationConfig, Stats
+
+REALISTIC_PREFIX = "SIM-"
+REALISTIC_CONNECTORS = 2
+SATURATION_PREFIX = "SAT-"
+LOADGEN_SATURATED = 0.90  # share of one core above which the load generator may be the limit
+
+
+@dataclass
+class Window:
+    """CPU and wall time over a measured window."""
+
+    seconds: float
+    server_cpu_s: float
+    database_cpu_s: float
+    loadgen_cpu_s: float
+    peak_rss_mb: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class CpuMeter:
+    """Takes CPU readings of the server, the database backends and this process."""
+
+    def __init__(self, server: ServerProcess, database: list[psutil.Process]) -> None:
+        self._server = server
+        self._database = database
+        self._me = psutil.Process()
+
+    def _read(self) -> tuple[float, float, float, float]:
+        db = 0.0
+        for process in self._database:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                db += times.user + times.system
+        own = self._me.cpu_times()  # this process only: the server is a child of ours
+        return time.perf_counter(), self._server.cpu().cpu_s, db, own.user + own.system
+
+    async def measure(self, seconds: float) -> Window:
+        start = self._read()
+        await asyncio.sleep(seconds)
+        end = self._read()
+        return Window(
+            seconds=end[0] - start[0],
+            server_cpu_s=end[1] - start[1],
+            database_cpu_s=end[2] - start[2],
+            loadgen_cpu_s=end[3] - start[3],
+            peak_rss_mb=self._server.peak_rss_mb(),
+        )
+
+
+def _per_message_us(cpu_s: float, messages: int) -> float | None:
+    return cpu_s / messages * 1e6 if messages else None
+
+
+def _latency(stats_ms: dict[str, float | None]) -> dict[str, float | None]:
+    return {k: stats_ms[k] for k in ("p50", "p90", "p99", "max")}
+
+
+async def realistic(
+    server: ServerProcess,
+    meter: CpuMeter,
+    *,
+    stations: int,
+    duration: float,
+    ramp: float,
+    settle: float,
+) -> dict[str, Any]:
+    """N stations with the realistic message mix; the window starts `settle` s after ramp-up."""
+    config = SimulationConfig(
+        url=f"ws://127.0.0.1:{server.port}/ocpp",
+        stations=stations,
+        id_prefix=REALISTIC_PREFIX,
+        connectors=REALISTIC_CONNECTORS,
+        heartbeat_interval=60.0,
+        meter_interval=10.0,
+        transaction_seconds=120.0,
+        idle_seconds=30.0,
+        ramp=ramp,
+        seed=1,
+        validate=False,  # the load generator stays lean; the server validates
+        call_timeout=30.0,
+    )
+    stats = Stats(stations)
+    simulation = Simulation(config, stats=stats)
+    stop = asyncio.Event()
+    task = asyncio.create_task(simulation.run(stop))
+    ramp_started = time.perf_counter()
+    try:
+        while not simulation.ramped_up.is_set():
+            if task.done():
+                await task  # surfaces ConnectFailed
+            await asyncio.sleep(0.1)
+        ramp_seconds = time.perf_counter() - ramp_started
+        await asyncio.sleep(settle)
+        before = stats.copy()
+        window = await meter.measure(duration)
+        during = stats.copy().since(before)
+    finally:
+        stop.set()
+        await asyncio.wait({task}, timeout=30)
+    answered = during.answered
+    meter_values = during.actions.get("MeterValues")
+    return {
+        "stations": stations,
+        "connected": during.connected,
+        "ramp_s": round(ramp_seconds, 1),
+        "window_s": round(window.seconds, 2),
+        "messages": answered,
+        "messages_per_s": answered / window.seconds,
+        "mix": {a: s.answered for a, s in sorted(during.actions.items())},
+        "latency_ms": _latency(during.latency.summary_ms()),
+        "meter_values_latency_ms": _latency(meter_values.latency.summary_ms())
+        if meter_values
+        else None,
+        "problems": during.problems,
+        "errors": {
+            **dict(during.errors),
+            **{f"connect: {k}": v for k, v in during.connect_failures.items()},
+        },
+        "timeouts": during.timeouts,
+        "call_errors": during.call_errors,
+        "call_error_codes": {a: dict(s.errors) for a, s in during.actions.items() if s.errors},
+        "server_cpu_us_per_msg": _per_message_us(window.server_cpu_s, answered),
+        "database_cpu_us_per_msg": _per_message_us(window.database_cpu_s, answered),
+        "server_cpu_share": window.server_cpu_s / window.seconds,
+        "loadgen_cpu_share": window.loadgen_cpu_s / window.seconds,
+        "loadgen_cpu_us_per_msg": _per_message_us(window.loadgen_cpu_s, answered),
+        "server_peak_rss_mb": round(window.peak_rss_mb, 1),
+    }
+
+
+async def saturation(
+    server: ServerProcess, meter: CpuMeter, *, stations: int, duration: float, warmup: float
+) -> dict[str, Any]:
+    """`stations` closed MeterValues loops; the window starts after `warmup` seconds."""
+    url = f"ws://127.0.0.1:{server.port}/ocpp"
+    fleet = SaturationFleet(url, stations, id_prefix=SATURATION_PREFIX)
+    await fleet.start()
+    try:
+        await asyncio.sleep(warmup)
+        before = fleet.counters.copy()
+        window = await meter.measure(duration)
+        during = fleet.counters.copy().since(before)
+    finally:
+        await fleet.stop()
+    answered = during.results + during.errors
+    return {
+        "stations": stations,
+        "window_s": round(window.seconds, 2),
+        "messages": answered,
+        "call_errors": during.errors,
+        "messages_per_s": answered / window.seconds,
+        "latency_ms": _latency(during.latency.summary_ms()),
+        "server_cpu_us_per_msg": _per_message_us(window.server_cpu_s, answered),
+        "database_cpu_us_per_msg": _per_message_us(window.database_cpu_s, answered),
+        "server_cpu_share": window.server_cpu_s / window.seconds,
+        "loadgen_cpu_share": window.loadgen_cpu_s / window.seconds,
+        "loadgen_cpu_us_per_msg": _per_message_us(window.loadgen_cpu_s, answered),
+        "loadgen_saturated": window.loadgen_cpu_s / window.seconds >= LOADGEN_SATURATED,
+        "server_peak_rss_mb": round(window.peak_rss_mb, 1),
+    }

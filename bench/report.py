@@ -1,0 +1,209 @@
+"""Tables, ratios and the verdict against the targets of the performance issue.
+
+Targets (from the issue):
+  - CPU per MeterValues message, durable storage included: <= 150 µs
+  - p99 latency with 1,000 stations (realistic mix): <= 50 ms
+  - throughput: >= 5x the minimal ocpp-package server (saturation msg/s)
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+TARGET_CPU_US = 150.0
+TARGET_P99_MS = 50.0
+TARGET_RATIO = 5.0
+TARGET_STATIONS = 1000
+
+
+def machine_info() -> dict[str, Any]:
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "date": datetime.now(UTC).date().isoformat(),
+    }
+
+
+def _num(value: float | None, fmt: str = "{:,.0f}") -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in [header, *rows]
+    ]
+    return "\n".join(lines)
+
+
+def _label(run: dict[str, Any]) -> str:
+    return run["server"] if run["database"] == "none" else f"{run['server']} ({run['database']})"
+
+
+def storage_cpu_us(phase: dict[str, Any]) -> float | None:
+    """Server CPU plus database-server CPU per message: 'including durable storage'."""
+    server = phase.get("server_cpu_us_per_msg")
+    if server is None:
+        return None
+    return float(server + (phase.get("database_cpu_us_per_msg") or 0.0))
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def print_report(results: dict[str, Any]) -> None:
+    machine = results["machine"]
+    print(
+        f"\nmachine: {machine['nproc']} cores ({machine['cpu_model']}), "
+        f"{machine['memory_gib']} GiB, "
+        f"Python {machine['python']}; server on cores {results['cores']['server']}, "
+        f"load generator on {results['cores']['loadgen']}"
+    )
+    runs = [r for r in results["runs"] if "error" not in r]
+    for run in results["runs"]:
+        if "error" in run:
+            print(f"\n{_label(run)}: FAILED: {run['error']}")
+    realistic = [(r, r["realistic"]) for r in runs if "realistic" in r]
+    if realistic:
+        print("\nrealistic mix")
+        header = [
+            "server",
+            "stations",
+            "msg/s",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "CPU µs/msg",
+            "+db µs/msg",
+            "server CPU",
+            "peak RSS MiB",
+            "loadgen CPU",
+            "problems",
+        ]
+        rows = [
+            [
+                _label(r),
+                f"{p['connected']}/{p['stations']}",
+                _num(p["messages_per_s"], "{:,.1f}"),
+                _num(p["latency_ms"]["p50"], "{:.2f}"),
+                _num(p["latency_ms"]["p99"], "{:.2f}"),
+                _num(p["latency_ms"]["max"], "{:.1f}"),
+                _num(p["server_cpu_us_per_msg"]),
+                _num(p["database_cpu_us_per_msg"]),
+                f"{p['server_cpu_share']:.0%}",
+                _num(p["server_peak_rss_mb"], "{:,.0f}"),
+                f"{p['loadgen_cpu_share']:.0%}",
+                str(p["problems"]),
+            ]
+            for r, p in realistic
+        ]
+        print(_table(header, rows))
+    saturated = [(r, r["saturation"]) for r in runs if "saturation" in r]
+    if saturated:
+        print("\nsaturation (closed-loop MeterValues)")
+        header = [
+            "server",
+            "loops",
+            "msg/s",
+            "p50 ms",
+            "p99 ms",
+            "CPU µs/msg",
+            "+db µs/msg",
+            "server CPU",
+            "loadgen CPU",
+            "loadgen µs/msg",
+            "errors",
+        ]
+        rows = [
+            [
+                _label(r),
+                str(p["stations"]),
+                _num(p["messages_per_s"]),
+                _num(p["latency_ms"]["p50"], "{:.2f}"),
+                _num(p["latency_ms"]["p99"], "{:.2f}"),
+                _num(p["server_cpu_us_per_msg"]),
+                _num(p["database_cpu_us_per_msg"]),
+                f"{p['server_cpu_share']:.0%}",
+                f"{p['loadgen_cpu_share']:.0%}",
+                _num(p["loadgen_cpu_us_per_msg"], "{:.1f}"),
+                str(p["call_errors"]),
+            ]
+            for r, p in saturated
+        ]
+        print(_table(header, rows))
+        for r, p in saturated:
+            if p["loadgen_saturated"]:
+                share = p["loadgen_cpu_share"]
+                print(
+                    f"warning: the load generator used {share:.0%} of its core against "
+                    f"{_label(r)}: it may be the bottleneck"
+                )
+    _print_targets(runs)
+
+
+def _print_targets(runs: list[dict[str, Any]]) -> None:
+    baseline = next((r for r in runs if r["server"] == "baseline" and "saturation" in r), None)
+    voltgate = [r for r in runs if r["server"] == "voltgate"]
+    if not voltgate:
+        return
+    print("\ntargets")
+    for run in voltgate:
+        label = _label(run)
+        verdicts = []
+        sat = run.get("saturation")
+        if sat:
+            cpu = storage_cpu_us(sat)
+            ok = cpu is not None and cpu <= TARGET_CPU_US
+            verdicts.append(
+                f"CPU per MeterValues incl. storage {_num(cpu)} µs "
+                f"(<= {TARGET_CPU_US:.0f}): {_verdict(ok)}"
+            )
+            if baseline:
+                ratio = sat["messages_per_s"] / baseline["saturation"]["messages_per_s"]
+                cpu_ratio = baseline["saturation"]["server_cpu_us_per_msg"] / (cpu or float("inf"))
+                verdicts.append(
+                    f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
+                    f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {cpu_ratio:.1f}x lower"
+                )
+        real = run.get("realistic")
+        if real:
+            p99 = real["latency_ms"]["p99"]
+            ok = (
+                p99 is not None
+                and p99 <= TARGET_P99_MS
+                and real["stations"] >= TARGET_STATIONS
+                and real["problems"] == 0
+            )
+            note = (
+                ""
+                if real["stations"] >= TARGET_STATIONS
+                else f" (only {real['stations']} stations)"
+            )
+            verdicts.append(
+                f"p99 latency {_num(p99, '{:.1f}')} ms at {real['connected']} stations "
+                f"(<= {TARGET_P99_MS:.0f} ms at {TARGET_STATIONS:,}): {_verdict(ok)}{note}"
+            )
+        print(f"{label}:")
+        for verdict in verdicts:
+            print(f"  {verdict}")
+    sys.stdout.flush()

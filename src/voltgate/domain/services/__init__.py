@@ -1,0 +1,93 @@
+"""Use cases the edges call (OCPP handlers, CLI, REST API): one unit of work per call.
+
+Each method takes the server time from the injected clock, then submits exactly one unit
+of work (``work(repos) -> T``) to the `UnitOfWork`; every read and write caused by one
+inbound message happens in that unit, and the method returns only after its commit
+("acknowledged means durable"). CPU-heavy work (password hashing) runs before or after the
+unit, never inside it, because units share one writer and one commit.
+"""
+
+from __future__ import annotations
+
+from voltgate.domain.authorization import AuthStatus, IdToken, TokenDecision, TokenStatus
+from voltgate.domain.events import StationEvent
+from voltgate.domain.meter import MeterSample, normalise
+from voltgate.domain.ports import Clock, UnitOfWork
+from voltgate.domain.services.authorization import AuthorizationService
+from voltgate.domain.services.events import EventService
+from voltgate.domain.services.stations import StationService
+from voltgate.domain.services.transactions import TransactionService
+from voltgate.domain.stations import (
+    BootInfo,
+    BootVerdict,
+    ConnectOutcome,
+    ConnectVerdict,
+    Registration,
+    StationView,
+    StatusReport,
+    UnknownStationPolicy,
+)
+from voltgate.domain.transactions import (
+    MeterReading,
+    StartRequest,
+    StartResult,
+    StopRequest,
+    SuspectFlag,
+    Transaction,
+)
+
+__all__ = [
+    "AuthStatus",
+    "AuthorizationService",
+    "BootInfo",
+    "BootVerdict",
+    "ConnectOutcome",
+    "ConnectVerdict",
+    "EventService",
+    "IdToken",
+    "MeterReading",
+    "MeterSample",
+    "Registration",
+    "Services",
+    "StartRequest",
+    "StartResult",
+    "StationEvent",
+    "StationService",
+    "StationView",
+    "StatusReport",
+    "StopRequest",
+    "SuspectFlag",
+    "TokenDecision",
+    "TokenStatus",
+    "Transaction",
+    "TransactionService",
+    "UnknownStationPolicy",
+    "normalise",
+]
+
+
+class Services:
+    """The use-case API, grouped by service; built once by the composition root.
+
+    Args:
+        uow: runs units of work durably (the storage `Committer` in production).
+        clock: the server clock, aware UTC.
+        heartbeat_interval_s: interval sent in an Accepted boot (OCPP 1.6 §4.2).
+        clock_skew_tolerance_s: how far in the future a station timestamp may lie before
+            it is flagged CLOCK_SKEW.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        *,
+        heartbeat_interval_s: int = 300,
+        clock_skew_tolerance_s: int = 300,
+    ) -> None:
+        self.stations = StationService(uow, clock, heartbeat_interval_s=heartbeat_interval_s)
+        self.authorization = AuthorizationService(uow, clock)
+        self.transactions = TransactionService(
+            uow, clock, clock_skew_tolerance_s=clock_skew_tolerance_s
+        )
+        self.events = EventService(uow, clock)

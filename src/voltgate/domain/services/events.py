@@ -1,0 +1,40 @@
+"""Station event use cases: store notifications exactly once, read them back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from voltgate.domain.events import StationEvent
+from voltgate.domain.keys import event_key
+from voltgate.domain.ports import Clock, Repositories, UnitOfWork
+
+
+class EventService:
+    """Stores station events (DataTransfer, FirmwareStatusNotification, ...)."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def record(
+        self, station_id: str, kind: str, payload: dict[str, Any], at: datetime | None
+    ) -> None:
+        """Store an event; an identical (station, kind, at, payload) is stored only once."""
+        event = StationEvent(station_id, kind, payload, at, received_at=self._clock())
+        key = event_key(station_id, kind, at, payload)
+
+        def work(repos: Repositories) -> None:
+            repos.events.add(event, key)
+
+        await self._uow.submit(work)
+
+    async def list_for_station(
+        self, station_id: str, *, kind: str | None = None, limit: int = 100
+    ) -> list[StationEvent]:
+        """A station's events, newest first."""
+
+        def work(repos: Repositories) -> list[StationEvent]:
+            return repos.events.list_for_station(station_id, kind=kind, limit=limit)
+
+        return await self._uow.submit(work)

@@ -1,0 +1,250 @@
+"""How a simulated station answers the CSMS: one function per OCPP 1.6 action, in a table.
+
+A responder looks at the station's state, decides, and returns the `.conf` payload plus the
+follow-up work the station does *after* the answer went out (OCPP 1.6 §5.11: a station
+confirms RemoteStartTransaction first, then starts the transaction). Follow-ups are data, so the
+responders do no I/O and the station runs them in a task it owns.
+
+Actions of 1.6 without a responder are answered with the CALLERROR NotSupported ("recognized
+but not supported"); names that are not 1.6 actions at all with NotImplemented ("not known by
+receiver"), as OCPP-J 1.6 §4.2.3 defines the two codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from voltgate.ocpp.errors import ActionNotImplemented, ActionNotSupported
+from voltgate.simulator.state import StartCharging, StationState, StopCharging
+
+Payload = dict[str, Any]
+
+# OCPP 1.6 edition 2 §5 plus the security whitepaper: every CALL a CSMS may send to a station.
+CSMS_ACTIONS = frozenset(
+    {
+        "CancelReservation", "ChangeAvailability", "ChangeConfiguration", "ClearCache",
+        "ClearChargingProfile", "DataTransfer", "GetCompositeSchedule", "GetConfiguration",
+        "GetDiagnostics", "GetLocalListVersion", "RemoteStartTransaction",
+        "RemoteStopTransaction", "ReserveNow", "Reset", "SendLocalList", "SetChargingProfile",
+        "TriggerMessage", "UnlockConnector", "UpdateFirmware", "CertificateSigned",
+        "DeleteCertificate", "ExtendedTriggerMessage", "GetInstalledCertificateIds", "GetLog",
+        "InstallCertificate", "SignedUpdateFirmware",
+    }
+)  # fmt: skip
+# The CALLs a station sends: a CSMS that sends one of these gets NotSupported, not NotImplemented.
+STATION_ACTIONS = frozenset(
+    {
+        "Authorize", "BootNotification", "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StartTransaction",
+        "StatusNotification", "StopTransaction", "LogStatusNotification",
+        "SecurityEventNotification", "SignCertificate", "SignedFirmwareStatusNotification",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ToConnector:
+    """Hand a start or stop command to a connector's transaction loop."""
+
+    connector_id: int
+    command: StartCharging | StopCharging
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """Send the message the CSMS asked for with TriggerMessage (§5.17)."""
+
+    message: str
+    connector_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendStatus:
+    """Report a connector's (new) status; 0 is the station as a whole."""
+
+    connector_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reboot:
+    """Stop running transactions with `reason`, close the socket and boot again (§5.14)."""
+
+    reason: str
+
+
+Followup = ToConnector | Trigger | SendStatus | Reboot
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The `.conf` payload and what to do once it has been sent."""
+
+    payload: Payload
+    then: list[Followup] = field(default_factory=list)
+
+
+Responder = Callable[[StationState, Payload], Answer]
+
+
+def answer(state: StationState, action: str, payload: Payload) -> Answer:
+    """Answer a CSMS-initiated CALL.
+
+    Raises:
+        ActionNotSupported: a 1.6 action this simulator does not implement.
+        ActionNotImplemented: not an OCPP 1.6 action.
+    """
+    responder = RESPONDERS.get(action)
+    if responder is not None:
+        return responder(state, payload)
+    if action in CSMS_ACTIONS or action in STATION_ACTIONS:
+        raise ActionNotSupported(f"the simulator does not support {action}")
+    raise ActionNotImplemented(f"{action} is not an OCPP 1.6 action a CSMS sends")
+
+
+def _reset(state: StationState, payload: Payload) -> Answer:
+    reason = "HardReset" if payload.get("type") == "Hard" else "SoftReset"
+    return Answer({"status": "Accepted"}, [Reboot(reason)])
+
+
+def _remote_start(state: StationState, payload: Payload) -> Answer:
+    id_tag = str(payload["idTag"])
+    if "connectorId" in payload:
+        connector = state.connector(int(payload["connectorId"]))
+        candidates = [connector] if connector else []
+    else:
+        candidates = state.connectors
+    for candidate in candidates:
+        if not candidate.busy and candidate.operative and state.operative:
+            candidate.starting = True  # reserved until the connector has started
+            command = StartCharging(id_tag, remote=True)
+            return Answer({"status": "Accepted"}, [ToConnector(candidate.connector_id, command)])
+    return Answer({"status": "Rejected"})
+
+
+def _remote_stop(state: StationState, payload: Payload) -> Answer:
+    connector = state.with_transaction(int(payload["transactionId"]))
+    if connector is None:
+        return Answer({"status": "Rejected"})
+    return Answer(
+        {"status": "Accepted"}, [ToConnector(connector.connector_id, StopCharging("Remote"))]
+    )
+
+
+def _change_configuration(state: StationState, payload: Payload) -> Answer:
+    key, value = str(payload["key"]), str(payload["value"])
+    entry = state.configuration.get(key)
+    if entry is None:
+        return Answer({"status": "NotSupported"})
+    if entry.readonly or (entry.integer and not (value.isdigit() and int(value) >= 0)):
+        return Answer({"status": "Rejected"})
+    entry.value = value
+    if key == "HeartbeatInterval" and int(value) > 0:
+        state.set_heartbeat(float(value))
+    elif key == "MeterValueSampleInterval" and int(value) > 0:
+        state.meter_s = float(value)
+    return Answer({"status": "Accepted"})
+
+
+def _get_configuration(state: StationState, payload: Payload) -> Answer:
+    wanted = payload.get("key")
+    keys = list(state.configuration) if not wanted else [str(k) for k in wanted]
+    known = [k for k in keys if k in state.configuration]
+    result: Payload = {
+        "configurationKey": [
+            {
+                "key": k,
+                "readonly": state.configuration[k].readonly,
+                "value": state.configuration[k].value,
+            }
+            for k in known
+        ]
+    }
+    unknown = [k for k in keys if k not in state.configuration]
+    if unknown:
+        result["unknownKey"] = unknown
+    return Answer(result)
+
+
+def _change_availability(state: StationState, payload: Payload) -> Answer:
+    operative = payload["type"] == "Operative"
+    connector_id = int(payload["connectorId"])
+    if connector_id == 0:
+        targets = state.connectors
+    else:
+        connector = state.connector(connector_id)
+        if connector is None:
+            return Answer({"status": "Rejected"})
+        targets = [connector]
+    scheduled = False
+    then: list[Followup] = []
+    if connector_id == 0:
+        state.operative = operative
+    for connector in targets:
+        if connector.busy and not operative:
+            # §5.2: a connector in a transaction changes availability when it ends.
+            connector.operative_after_transaction = operative
+            scheduled = True
+        elif connector.operative != operative:
+            connector.operative = operative
+            connector.status = "Available" if operative else "Unavailable"
+            then.append(SendStatus(connector.connector_id))
+    return Answer({"status": "Scheduled" if scheduled else "Accepted"}, then)
+
+
+def _unlock_connector(state: StationState, payload: Payload) -> Answer:
+    connector = state.connector(int(payload["connectorId"]))
+    if connector is None:
+        return Answer({"status": "NotSupported"})
+    if connector.transaction is not None:
+        # §5.18: unlocking a connector in a transaction stops that transaction first.
+        stop = ToConnector(connector.connector_id, StopCharging("UnlockCommand"))
+        return Answer({"status": "Unlocked"}, [stop])
+    return Answer({"status": "Unlocked"})
+
+
+# §5.17 TriggerMessage: MessageTrigger values of 1.6.
+_TRIGGERABLE = frozenset(
+    {
+        "BootNotification",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StatusNotification",
+    }
+)
+
+
+def _trigger_message(state: StationState, payload: Payload) -> Answer:
+    message = str(payload["requestedMessage"])
+    connector_id = payload.get("connectorId")
+    if message not in _TRIGGERABLE:
+        return Answer({"status": "NotImplemented"})
+    if connector_id is not None and connector_id != 0 and state.connector(connector_id) is None:
+        return Answer({"status": "Rejected"})
+    return Answer({"status": "Accepted"}, [Trigger(message, connector_id)])
+
+
+def _clear_cache(state: StationState, payload: Payload) -> Answer:
+    return Answer({"status": "Accepted"})
+
+
+def _data_transfer(state: StationState, payload: Payload) -> Answer:
+    # §5.6: a station that knows no vendor extensions answers UnknownVendorId.
+    return Answer({"status": "UnknownVendorId"})
+
+
+RESPONDERS: Mapping[str, Responder] = {
+    "Reset": _reset,
+    "RemoteStartTransaction": _remote_start,
+    "RemoteStopTransaction": _remote_stop,
+    "ChangeConfiguration": _change_configuration,
+    "GetConfiguration": _get_configuration,
+    "ChangeAvailability": _change_availability,
+    "UnlockConnector": _unlock_connector,
+    "TriggerMessage": _trigger_message,
+    "ClearCache": _clear_cache,
+    "DataTransfer": _data_transfer,
+}

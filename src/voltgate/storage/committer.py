@@ -1,0 +1,229 @@
+"""Group commit: many units of work, one database transaction, one commit.
+
+Theory of operation
+-------------------
+`submit(work)` queues a unit and waits. One background task (owned by ``async with
+Committer(...)``) repeatedly takes every waiting unit (up to `max_batch`), runs them in
+order in ONE transaction and commits; only then does each `submit` return its unit's
+result ("acknowledged means durable"). While a batch commits, new units queue up, so the
+batch size adapts to the load: one unit when idle, hundreds under a storm.
+
+Failures:
+
+* A unit raises (a bug or bad data): the batch is rolled back. The units before it are
+  committed again as one batch, the failing unit runs alone so it gets its own exception
+  (or its result, if it only failed because of the others), and the units after it form
+  the next batch. No unit is lost because another one failed.
+* A transient storage error (`retry.is_transient`: connection lost, server restart,
+  deadlock, serialization failure, SQLite busy) rolls the batch back and runs it again
+  after a capped exponential backoff, indefinitely: the station just waits for its answer.
+  A retry after an ambiguous commit (the commit may have happened) is harmless because
+  every write is idempotent by natural key (`voltgate.domain.keys`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, TypeVar
+
+import structlog
+
+from voltgate.domain.ports import Repositories
+from voltgate.storage.database import Database
+from voltgate.storage.repositories import SqlRepositories
+from voltgate.storage.retry import describe, is_transient
+
+T = TypeVar("T")
+
+log = structlog.get_logger("voltgate.storage")
+
+
+class CommitterClosed(RuntimeError):
+    """The committer is not running, so the unit was not (and will not be) run."""
+
+
+@dataclass(slots=True)
+class _Unit:
+    work: Callable[[Repositories], Any]
+    future: asyncio.Future[Any]
+
+
+class _UnitFailed(Exception):
+    """Unit `index` of a batch raised a non-transient error (the batch was rolled back)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+class Committer:
+    """Runs submitted units of work in grouped transactions (`domain.ports.UnitOfWork`).
+
+    Args:
+        db: the database to run on.
+        max_batch: most units per transaction.
+        on_batch: called with the size of every committed batch (metrics).
+        on_retry: called with the error before every retry of a transient failure.
+        backoff_initial_s, backoff_max_s: retry delays double from the first to the cap.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_batch: int = 256,
+        on_batch: Callable[[int], None] | None = None,
+        on_retry: Callable[[BaseException], None] | None = None,
+        backoff_initial_s: float = 0.05,
+        backoff_max_s: float = 5.0,
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self._db = db
+        self._max_batch = max_batch
+        self._on_batch = on_batch
+        self._on_retry = on_retry
+        self._backoff_initial_s = backoff_initial_s
+        self._backoff_max_s = backoff_max_s
+        self._pending: deque[_Unit] = deque()
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+
+    async def __aenter__(self) -> Committer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start the background task that commits batches."""
+        if self._task is not None:
+            raise RuntimeError("Committer already started")
+        self._task = asyncio.create_task(self._run(), name="voltgate-committer")
+
+    async def stop(self) -> None:
+        """Commit what is queued, then stop. Cancelling this call abandons the queue."""
+        self._closing = True
+        self._wakeup.set()
+        if self._task is not None:
+            await self._task
+
+    async def submit(self, work: Callable[[Repositories], T]) -> T:
+        """Run `work` in a transaction with other waiting units; return after the commit.
+
+        Raises whatever `work` raised (its writes are rolled back), or CommitterClosed.
+        """
+        if self._task is None or self._closing:
+            raise CommitterClosed("the committer is not running")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Unit(work, future))
+        self._wakeup.set()
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                if not self._pending:
+                    if self._closing:
+                        return
+                    self._wakeup.clear()
+                    await self._wakeup.wait()
+                    continue
+                batch: list[_Unit] = []
+                while self._pending and len(batch) < self._max_batch:
+                    unit = self._pending.popleft()
+                    if not unit.future.done():  # its caller gave up before it ran
+                        batch.append(unit)
+                if batch:
+                    await self._commit(batch)
+        finally:
+            while self._pending:
+                unit = self._pending.popleft()
+                if not unit.future.done():
+                    unit.future.set_exception(CommitterClosed("the committer stopped"))
+
+    async def _commit(self, batch: list[_Unit]) -> None:
+        while batch:
+            try:
+                results = await self._retrying(batch)
+            except _UnitFailed as failed:
+                head, unit, batch = (
+                    batch[: failed.index],
+                    batch[failed.index],
+                    batch[failed.index + 1 :],
+                )
+                if head:
+                    await self._commit(head)
+                await self._alone(unit)
+                continue
+            except Exception:
+                # The commit itself failed for good (not a unit): settle each unit alone.
+                log.exception("batch commit failed; running its units one by one")
+                for unit in batch:
+                    await self._alone(unit)
+                return
+            for unit, result in zip(batch, results, strict=True):
+                if not unit.future.done():
+                    unit.future.set_result(result)
+            if self._on_batch is not None:
+                self._on_batch(len(batch))
+            return
+
+    async def _alone(self, unit: _Unit) -> None:
+        try:
+            (result,) = await self._retrying([unit])
+        except _UnitFailed as failed:
+            if not unit.future.done():
+                unit.future.set_exception(failed.__cause__ or failed)
+            return
+        if not unit.future.done():
+            unit.future.set_result(result)
+        if self._on_batch is not None:
+            self._on_batch(1)
+
+    async def _retrying(self, batch: list[_Unit]) -> list[Any]:
+        delay = self._backoff_initial_s
+        attempt = 0
+        while True:
+            try:
+                return await self._db.run_batch(lambda repos: _run_units(batch, repos))
+            except _UnitFailed:
+                raise
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                attempt += 1
+                log.warning(
+                    "storage unavailable, retrying batch",
+                    attempt=attempt,
+                    retry_in_s=delay,
+                    units=len(batch),
+                    **describe(error),
+                )
+                if self._on_retry is not None:
+                    self._on_retry(error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._backoff_max_s)
+
+
+def _run_units(batch: list[_Unit], repos: SqlRepositories) -> list[Any]:
+    results = []
+    for index, unit in enumerate(batch):
+        try:
+            results.append(unit.work(repos))
+        except Exception as error:
+            if is_transient(error):
+                raise  # the whole batch is retried
+            raise _UnitFailed(index) from error
+    return results

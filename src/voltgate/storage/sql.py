@@ -1,0 +1,152 @@
+"""Compiled statements executed straight on the DBAPI connection.
+
+SQLAlchemy builds and compiles every statement once per dialect (`Compiled`), with the
+dialect's own bind and result processors, so types behave exactly as under
+`Connection.execute`. Execution then skips SQLAlchemy's per-call machinery (cache-key
+lookup, execution context, result objects): measured on the MeterValues unit, a primary-key
+SELECT costs ~50 us through `Connection.execute` and ~6 us this way, and that difference
+was most of the per-message CPU budget (docs/adr/0002-storage-units-of-work.md).
+
+The DBAPI connection is the one the SQLAlchemy `Connection` has checked out, inside the
+transaction that `Database` began; SQLAlchemy still owns pooling, begin, commit and
+rollback. Driver errors are wrapped into `sqlalchemy.exc.DBAPIError` subclasses and a lost
+connection is invalidated, as SQLAlchemy itself would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
+
+Processor = Callable[[Any], Any] | None
+Row = tuple[Any, ...]
+
+
+class Compiled:
+    """One statement compiled for one dialect: SQL text, parameter order, processors.
+
+    Args:
+        statement: a Core statement; SELECTs and DML with RETURNING produce rows.
+        dialect: the dialect to compile for.
+        column_keys: for INSERT/UPDATE without explicit values, the columns to render.
+    """
+
+    __slots__ = ("binds", "defaults", "names", "results", "sql")
+
+    def __init__(
+        self,
+        statement: ClauseElement,
+        dialect: Dialect,
+        column_keys: Sequence[str] | None = None,
+    ) -> None:
+        compiled = statement.compile(
+            dialect=dialect, column_keys=list(column_keys) if column_keys else None
+        )
+        assert isinstance(compiled, SQLCompiler)
+        self.sql = compiled.string
+        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.binds: tuple[Processor, ...] = tuple(
+            _bind_processor(compiled.binds[name].type, dialect) for name in self.names
+        )
+        # Values bound in the statement itself (literal(), limit(5)); callers pass the rest.
+        self.defaults = {
+            name: bind.effective_value
+            for name, bind in compiled.binds.items()
+            if bind.effective_value is not None
+        }
+        columns = getattr(statement, "exported_columns", ())
+        self.results: tuple[Processor, ...] = tuple(
+            _result_processor(column.type, dialect) for column in columns
+        )
+
+    def parameters(self, params: Mapping[str, Any]) -> list[Any]:
+        """Positional parameters in bind order, converted by the dialect's processors."""
+        out = []
+        for name, process in zip(self.names, self.binds, strict=True):
+            value = params[name] if name in params else self.defaults[name]
+            out.append(value if process is None or value is None else process(value))
+        return out
+
+    def row(self, raw: Sequence[Any]) -> Row:
+        """A result row with the dialect's result processors applied."""
+        return tuple(
+            value if process is None or value is None else process(value)
+            for value, process in zip(raw, self.results, strict=True)
+        )
+
+
+class Executor:
+    """Runs `Compiled` statements on the DBAPI connection behind `connection`."""
+
+    __slots__ = ("_cursor", "_dbapi", "_dialect", "connection")
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._dialect = connection.dialect
+        self._dbapi = connection.connection.dbapi_connection
+        assert self._dbapi is not None
+        self._cursor: Any = self._dbapi.cursor()
+
+    def rows(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
+        """All result rows."""
+        self._execute(statement, params)
+        return [statement.row(raw) for raw in self._cursor.fetchall()]
+
+    def first(self, statement: Compiled, params: Mapping[str, Any]) -> Row | None:
+        """The first result row, or None."""
+        self._execute(statement, params)
+        raw = self._cursor.fetchone()
+        if raw is None:
+            return None
+        self._cursor.fetchall()  # drain: the statement is complete before the next one
+        return statement.row(raw)
+
+    def run(self, statement: Compiled, params: Mapping[str, Any]) -> int:
+        """Execute a statement without rows; return the row count."""
+        self._execute(statement, params)
+        return int(self._cursor.rowcount)
+
+    def raw_rows(self, statement: Compiled, parameters: Sequence[Any]) -> list[Row]:
+        """All result rows of `statement` run with ready positional `parameters`."""
+        self._send(statement, parameters)
+        return [statement.row(raw) for raw in self._cursor.fetchall()]
+
+    def _execute(self, statement: Compiled, params: Mapping[str, Any]) -> None:
+        self._send(statement, statement.parameters(params))
+
+    def _send(self, statement: Compiled, parameters: Sequence[Any]) -> None:
+        try:
+            self._cursor.execute(statement.sql, parameters)
+        except self._dialect.loaded_dbapi.Error as error:
+            disconnect = self._dialect.is_disconnect(error, self._dbapi, self._cursor)
+            if disconnect:
+                self.connection.invalidate(error)
+            raise DBAPIError.instance(
+                statement.sql,
+                None,
+                error,
+                self._dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                connection_invalidated=disconnect,
+                dialect=self._dialect,
+            ) from error
+
+
+def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _result_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:
+    try:
+        return type_.dialect_impl(dialect).result_processor(dialect, None)
+    except TypeError:
+        # asyncpg's Float wants the cursor's type code to decide whether a NUMERIC needs
+        # converting; our Float columns are double precision, which asyncpg returns as float.
+        return None

@@ -1,0 +1,263 @@
+"""Every SQL statement storage runs, built with SQLAlchemy Core and compiled once per dialect.
+
+Nothing is built or compiled per message (see `sql.py` for why that matters). Upserts use
+each dialect's ``INSERT ... ON CONFLICT``, which SQLite and PostgreSQL spell alike, so
+retried and replayed writes are no-ops. Parameters named with a leading underscore are the
+WHERE keys of UPDATEs (plain names are the SET columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Float, Integer, and_, bindparam, case, literal_column, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+
+from voltgate.storage import tables as t
+from voltgate.storage.bulk import MultiInsert, TrackedInsert
+from voltgate.storage.sql import Compiled
+from voltgate.storage.types import UTCDateTime
+
+TX_FIELDS = (
+    "id",
+    "station_id",
+    "evse_id",
+    "connector_id",
+    "id_tag",
+    "started_at",
+    "meter_start_wh",
+    "remote_id",
+    "reservation_id",
+    "auth_status",
+    "stopped_at",
+    "meter_stop_wh",
+    "stop_reason",
+    "stop_id_tag",
+    "baseline_wh",
+    "energy_wh",
+    "first_register_wh",
+    "first_register_at",
+    "last_register_wh",
+    "last_register_at",
+    "reading_count",
+    "suspect",
+    "unmatched",
+    "reported_id",
+)
+"""Columns of `transactions` in the field order of `domain.transactions.Transaction`."""
+
+TX_REGISTERS = (
+    "baseline_wh",
+    "energy_wh",
+    "first_register_wh",
+    "first_register_at",
+    "last_register_wh",
+    "last_register_at",
+    "reading_count",
+    "suspect",
+)
+"""The columns a MeterValues message can change on its transaction."""
+
+MV_FIELDS = (
+    "key",
+    "station_id",
+    "evse_id",
+    "connector_id",
+    "transaction_id",
+    "reported_transaction_id",
+    "at",
+    "measurand",
+    "phase",
+    "location",
+    "context",
+    "format",
+    "unit_raw",
+    "value_raw",
+    "value",
+    "unit",
+    "signed_data",
+    "flags",
+)
+
+
+class Statements:
+    """The compiled statements for one SQL dialect (SQLite or PostgreSQL)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        if dialect.name == "sqlite":
+            insert: Any = sqlite.insert
+        elif dialect.name == "postgresql":
+            insert = postgresql.insert
+        else:
+            raise ValueError(f"unsupported SQL dialect {dialect.name!r}")
+
+        def c(statement: Any, column_keys: Sequence[str] | None = None) -> Compiled:
+            return Compiled(statement, dialect, column_keys)
+
+        s, e, k, tx, mv, ev = (
+            t.stations,
+            t.evses,
+            t.tokens,
+            t.transactions,
+            t.meter_values,
+            t.station_events,
+        )
+        co = t.connectors
+        station_columns = [col.name for col in s.columns]
+        self.station_get = c(select(s).where(s.c.id == bindparam("id")))
+        self.station_add = c(
+            insert(s).on_conflict_do_nothing(index_elements=[s.c.id]).returning(s.c.id),
+            station_columns,
+        )
+        self.station_save = c(
+            update(s).where(s.c.id == bindparam("_id")),
+            [name for name in station_columns if name != "id"],
+        )
+
+        evse_key = and_(e.c.station_id == bindparam("_s"), e.c.evse_id == bindparam("_e"))
+        self.evse_get = c(select(e).where(evse_key))
+        self.evse_add = c(
+            insert(e)
+            .on_conflict_do_nothing(index_elements=[e.c.station_id, e.c.evse_id])
+            .returning(e.c.evse_id),
+            [col.name for col in e.columns],
+        )
+        at = bindparam("at", type_=UTCDateTime())
+        newer = or_(e.c.last_register_at.is_(None), e.c.last_register_at <= at)
+        # Keep the newest register: an old sample replayed late must not move it back.
+        self.evse_register = c(
+            update(e)
+            .where(evse_key)
+            .values(
+                last_register_wh=case(
+                    (newer, bindparam("wh", type_=Float())), else_=e.c.last_register_wh
+                ),
+                last_register_at=case((newer, at), else_=e.c.last_register_at),
+            )
+        )
+        self.evse_list = c(select(e).where(e.c.station_id == bindparam("_s")).order_by(e.c.evse_id))
+        self.connector_get = c(
+            select(co).where(
+                co.c.station_id == bindparam("_s"),
+                co.c.evse_id == bindparam("_e"),
+                co.c.connector_id == bindparam("_c"),
+            )
+        )
+        connector_upsert = insert(co)
+        self.connector_save = c(
+            connector_upsert.on_conflict_do_update(
+                index_elements=[co.c.station_id, co.c.evse_id, co.c.connector_id],
+                set_={
+                    col.name: connector_upsert.excluded[col.name]
+                    for col in co.columns
+                    if not col.primary_key
+                },
+            ),
+            [col.name for col in co.columns],
+        )
+        self.connector_list = c(
+            select(co)
+            .where(co.c.station_id == bindparam("_s"))
+            .order_by(co.c.evse_id, co.c.connector_id)
+        )
+
+        self.token_get = c(select(k).where(k.c.key == bindparam("key")))
+        token_upsert = insert(k)
+        self.token_save = c(
+            token_upsert.on_conflict_do_update(
+                index_elements=[k.c.key],
+                set_={
+                    col.name: token_upsert.excluded[col.name]
+                    for col in k.columns
+                    if col.name != "key"
+                },
+            ),
+            [col.name for col in k.columns],
+        )
+
+        tx_columns = [tx.c[name] for name in TX_FIELDS]
+        tx_writable = [name for name in TX_FIELDS if name != "id"] + ["id_tag_key"]
+        self.tx_get = c(select(*tx_columns).where(tx.c.id == bindparam("id")))
+        self.tx_find = c(select(*tx_columns).where(tx.c.dedupe_key == bindparam("key")))
+        self.tx_add = c(
+            insert(tx).on_conflict_do_nothing(index_elements=[tx.c.dedupe_key]).returning(tx.c.id),
+            [*tx_writable, "dedupe_key"],
+        )
+        self.tx_save = c(update(tx).where(tx.c.id == bindparam("_id")), tx_writable)
+        # The MeterValues hot path touches only these: no indexed or foreign-key column.
+        self.tx_save_registers = c(update(tx).where(tx.c.id == bindparam("_id")), TX_REGISTERS)
+        self.tx_open_elsewhere = c(
+            select(literal_column("1"))
+            .where(
+                tx.c.id_tag_key == bindparam("tag"),
+                tx.c.stopped_at.is_(None),
+                tx.c.unmatched.is_(False),
+                ~and_(
+                    tx.c.station_id == bindparam("_s"),
+                    tx.c.evse_id == bindparam("_e"),
+                    tx.c.connector_id == bindparam("_c"),
+                ),
+            )
+            .limit(1)
+        )
+        self.tx_list = c(
+            select(*tx_columns)
+            .where(tx.c.station_id == bindparam("_s"))
+            .order_by(tx.c.id.desc())
+            .limit(bindparam("limit", type_=Integer()))
+        )
+
+        mv_columns = [mv.c[name] for name in MV_FIELDS]
+        self.mv_add = MultiInsert(insert, mv, MV_FIELDS, dialect)
+        # PostgreSQL: samples, transaction registers and EVSE register in one round trip.
+        self.mv_add_tracked = (
+            TrackedInsert(mv, MV_FIELDS, tx, TX_REGISTERS, e, dialect)
+            if dialect.name == "postgresql"
+            else None
+        )
+        self.mv_list = c(
+            select(*mv_columns)
+            .where(mv.c.transaction_id == bindparam("tx"))
+            .order_by(mv.c.at, mv.c.measurand, mv.c.key)
+        )
+        self.mv_unmatched = c(
+            select(*mv_columns)
+            .where(
+                mv.c.station_id == bindparam("_s"),
+                mv.c.transaction_id.is_(None),
+                mv.c.reported_transaction_id.is_not(None),
+            )
+            .order_by(mv.c.at, mv.c.key)
+        )
+        self.mv_adopt = c(
+            update(mv)
+            .where(
+                mv.c.station_id == bindparam("_s"),
+                mv.c.transaction_id.is_(None),
+                mv.c.reported_transaction_id
+                == bindparam("reported", type_=mv.c.reported_transaction_id.type),
+            )
+            .values(transaction_id=bindparam("tx", type_=Integer()))
+        )
+
+        self.event_add = c(
+            insert(ev).on_conflict_do_nothing(index_elements=[ev.c.dedupe_key]).returning(ev.c.id),
+            ["dedupe_key", "station_id", "kind", "payload", "at", "received_at"],
+        )
+        event_columns = (ev.c.station_id, ev.c.kind, ev.c.payload, ev.c.at, ev.c.received_at)
+        limit = bindparam("limit", type_=Integer())
+        self.event_list = c(
+            select(*event_columns)
+            .where(ev.c.station_id == bindparam("_s"))
+            .order_by(ev.c.id.desc())
+            .limit(limit)
+        )
+        self.event_list_kind = c(
+            select(*event_columns)
+            .where(ev.c.station_id == bindparam("_s"), ev.c.kind == bindparam("kind"))
+            .order_by(ev.c.id.desc())
+            .limit(limit)
+        )
+        self.ping = c(select(literal_column("1")))

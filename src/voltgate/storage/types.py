@@ -1,0 +1,68 @@
+"""Column types that make both backends return the same Python values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+
+from voltgate.domain.transactions import NO_FLAGS, SuspectFlag
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend.
+
+    PostgreSQL stores ``timestamptz``. SQLite has no time zone type: the value is stored as
+    naive UTC text (which also sorts correctly) and comes back aware UTC. Naive datetimes
+    are refused, so a local-time bug cannot be stored silently.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs aware UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def to_text(value: datetime | None) -> str | None:
+            # One C call instead of process_bind_param + SQLite's DATETIME formatter; the
+            # text is exactly SQLAlchemy's SQLite storage format ("%Y-%m-%d %H:%M:%S.%f").
+            if value is None:
+                return None
+            if value.tzinfo is not UTC:
+                if value.tzinfo is None:
+                    raise ValueError(f"naive datetime {value!r}: storage needs aware UTC")
+                value = value.astimezone(UTC)
+            return value.isoformat(" ", "microseconds")[:26]
+
+        return to_text
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def encode_flags(flags: frozenset[SuspectFlag]) -> str:
+    """Flags as sorted comma-separated names: readable in SQL, stable for comparisons."""
+    return ",".join(sorted(flags))
+
+
+def decode_flags(text: str | None) -> frozenset[SuspectFlag]:
+    """The inverse of `encode_flags`."""
+    if not text:
+        return NO_FLAGS
+    return frozenset(SuspectFlag(name) for name in text.split(","))

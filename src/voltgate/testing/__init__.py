@@ -1,0 +1,1 @@
+"""Helpers shipped for tests of Voltgate and of code built on it."""

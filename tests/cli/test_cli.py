@@ -1,0 +1,186 @@
+"""The `voltgate` command as a user runs it: a real process, real server, real database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from ocpp.v16 import call
+
+from tests.e2e.conftest import PASSWORD, basic_auth
+
+VOLTGATE = [sys.executable, "-m", "voltgate"]
+
+
+def run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*VOLTGATE, *args, "--database-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    """`voltgate serve` as a child process; yields (ocpp_port, api_port) once /health answers."""
+    ocpp_port, api_port = free_port(), free_port()
+    env = {**os.environ, "VOLTGATE_LOG_FORMAT": "json"}
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen(
+        [
+            *VOLTGATE,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--ocpp-port",
+            str(ocpp_port),
+            "--api-port",
+            str(api_port),
+            "--database-url",
+            database_url,
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{api_port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"server did not start: {log_path.read_text()}")
+            time.sleep(0.1)
+        yield ocpp_port, api_port
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+        log.close()
+        assert proc.returncode == 0, log_path.read_text()
+        assert PASSWORD not in log_path.read_text()  # no secret in a log
+
+
+def test_every_command_explains_itself() -> None:
+    """`--help` works on the group and on every command."""
+    for args in (
+        [],
+        ["serve"],
+        ["db", "upgrade"],
+        ["station", "add"],
+        ["station", "show"],
+        ["token", "add"],
+        ["simulate"],
+    ):
+        result = subprocess.run(
+            [*VOLTGATE, *args, "--help"], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Usage: voltgate" in result.stdout
+
+
+def test_db_upgrade_creates_the_schema(database_url: str) -> None:
+    """`voltgate db upgrade` migrates an empty database and can run again."""
+    for _ in range(2):
+        result = run("db", "upgrade", url=database_url)
+        assert result.returncode == 0, result.stderr
+        assert "up to date" in result.stdout
+
+
+def test_bad_setting_is_a_clear_usage_error(database_url: str) -> None:
+    """A wrong value is refused with the setting's name, not a traceback."""
+    result = subprocess.run(
+        [*VOLTGATE, "serve", "--ocpp-port", "99999"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "ocpp_port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_show_unknown_station_fails_readably(database_url: str) -> None:
+    """Showing a station that does not exist says so and exits non-zero."""
+    result = run("station", "show", "NOPE", url=database_url)
+    assert result.returncode == 1
+    assert "no station 'NOPE'" in result.stderr
+
+
+def test_provision_connect_and_show(server: tuple[int, int], database_url: str) -> None:
+    """A station provisioned by the CLI charges against `voltgate serve`; `station show` has it."""
+    ocpp_port, api_port = server
+    assert run("station", "add", "CP-9", "--password", PASSWORD, url=database_url).returncode == 0
+    assert run("token", "add", "TAG-9", url=database_url).returncode == 0
+
+    async def session() -> None:
+        from tests.e2e.conftest import OcppChargePoint, connect
+
+        async with connect(
+            f"ws://127.0.0.1:{ocpp_port}/ocpp/CP-9",
+            subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            additional_headers=basic_auth("CP-9", PASSWORD),
+        ) as ws:
+            cp = OcppChargePoint("CP-9", ws)
+            task = asyncio.create_task(cp.start())
+            await cp.call(
+                call.BootNotification(charge_point_vendor="ACME", charge_point_model="X1")
+            )
+            await cp.call(
+                call.StatusNotification(connector_id=1, error_code="NoError", status="Available")
+            )
+            tx = await cp.call(
+                call.StartTransaction(
+                    connector_id=1, id_tag="TAG-9", meter_start=0, timestamp="2026-11-20T10:00:00Z"
+                )
+            )
+            await cp.call(
+                call.StopTransaction(
+                    transaction_id=tx.transaction_id,
+                    meter_stop=2_500,
+                    timestamp="2026-11-20T10:30:00Z",
+                )
+            )
+            task.cancel()
+
+    asyncio.run(session())
+    shown = run("station", "show", "CP-9", "--json", url=database_url)
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["vendor"] == "ACME" and data["connected"] is False
+    assert [c["status"] for c in data["connectors"]] == ["Available"]
+    [tx] = data["transactions"]
+    assert (tx["idTag"], tx["meterStartWh"], tx["meterStopWh"], tx["energyWh"]) == (
+        "TAG-9",
+        0,
+        2500,
+        2500,
+    )
+    text = run("station", "show", "CP-9", url=database_url).stdout
+    assert "TAG-9" in text and "2500 Wh" in text
+
+    metrics = httpx.get(f"http://127.0.0.1:{api_port}/metrics").text
+    assert (
+        'voltgate_ocpp_messages_total{action="StartTransaction",protocol="ocpp1.6",'
+        'result="CALLRESULT"} 1.0' in metrics
+    )
+    assert "voltgate_storage_batch_size_count" in metrics
