@@ -110,7 +110,7 @@ def test_db_upgrade_creates_the_schema(database_url: str) -> None:
         assert "up to date" in result.stdout
 
 
-def test_bad_setting_is_a_clear_usage_error(database_url: str) -> None:
+def test_bad_setting_is_a_clear_usage_error() -> None:
     """A wrong value is refused with the setting's name, not a traceback."""
     result = subprocess.run(
         [*VOLTGATE, "serve", "--ocpp-port", "99999"], capture_output=True, text=True, check=False

@@ -255,3 +255,22 @@ async def test_transactions_of_a_station_newest_first(
     view = await services.stations.get_view(station)
     assert view is not None
     assert [tx.id for tx in view.transactions] == ids[::-1]
+
+
+async def test_overlapping_meter_values_count_only_new_samples(
+    services: Services, station: str, clock: FakeClock
+) -> None:
+    """A message repeating some earlier samples stores and counts only the new ones."""
+    start = await services.transactions.start(station, StartRequest(1, 1, "TAG", 1000, clock()))
+    tx_id = start.transaction_id
+    a, b, c = (
+        normalise(clock() + timedelta(minutes=m), wh)
+        for m, wh in ((1, "1100"), (2, "1200"), (3, "1300"))
+    )
+    await services.transactions.meter_values(station, 1, 1, tx_id, [a, b])
+    await services.transactions.meter_values(station, 1, 1, tx_id, [b, c])
+    tx = await services.transactions.get(tx_id)
+    assert tx is not None
+    assert (tx.reading_count, tx.last_register_wh, tx.energy_wh) == (3, 1300, 300)
+    view = await services.stations.get_view(station)
+    assert view is not None and view.evses[0].last_register_wh == 1300

@@ -147,3 +147,24 @@ async def test_postgres_connection_lost_inside_a_unit(
 def _backend_pid(repos: Repositories) -> int:
     assert isinstance(repos, SqlRepositories)
     return int(repos.connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+async def test_cancelled_stop_releases_waiting_callers(db: Database) -> None:
+    """Cancelling the committer while storage is down fails the waiting units, no hang."""
+    retrying = asyncio.Event()
+    committer = Committer(db, on_retry=lambda _error: retrying.set(), backoff_initial_s=0.01)
+    await committer.start()
+
+    def always_busy(repos: Repositories) -> None:
+        raise ConnectionResetError("storage is down")
+
+    waiting = asyncio.ensure_future(committer.submit(always_busy))
+    await asyncio.wait_for(retrying.wait(), timeout=10)
+    stopping = asyncio.ensure_future(committer.stop())
+    await asyncio.sleep(0)  # let stop() start waiting for the retrying worker
+    assert not stopping.done()
+    stopping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stopping
+    with pytest.raises(CommitterClosed):
+        await waiting

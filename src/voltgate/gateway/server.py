@@ -106,6 +106,8 @@ class Gateway:
             select_subprotocol=self._select_subprotocol,
             ping_interval=self._settings.ping_interval,
             ping_timeout=self._settings.ping_timeout,
+            # A station that misses its pong will not answer a close frame either.
+            close_timeout=self._settings.ping_timeout,
             max_size=limit,
             server_header="Voltgate",
             logger=logging.getLogger("voltgate.gateway.websockets"),

@@ -23,20 +23,18 @@ import contextlib
 import random
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from voltgate.ocpp.errors import ErrorKind, OcppError, OcppVersion, PayloadError
 from voltgate.ocpp.messages import Call, CallError, CallResult
 from voltgate.ocpp.validation import VersionValidators
 from voltgate.simulator import payloads, responders
+from voltgate.simulator.charging import Charging
 from voltgate.simulator.config import SimulationConfig
-from voltgate.simulator.ev import EvSession, idle_sample, initial_register
+from voltgate.simulator.ev import initial_register
 from voltgate.simulator.link import CallFailed, ConnectFailed, Disconnected, Link, open_link
 from voltgate.simulator.responders import Followup, Reboot, SendStatus, ToConnector, Trigger
 from voltgate.simulator.state import (
-    ActiveTransaction,
     ConnectorState,
-    StartCharging,
     StationState,
     StopCharging,
     TagPool,
@@ -92,6 +90,7 @@ class SimulatedStation:
         heartbeat = config.heartbeat_interval or DEFAULT_HEARTBEAT_S
         self.state = StationState(connectors, heartbeat, config.meter_interval)
         self.state.heartbeat_fixed = config.heartbeat_interval is not None
+        self._charging = Charging(self.state, config, stats, tags, rng=rng, clock=clock, now=now)
         self.first_attempt = asyncio.Event()  # set once the first connection attempt is over
         self.first_error: ConnectFailed | None = None
         self.booted = False  # BootNotification accepted since the last (re)boot
@@ -157,7 +156,7 @@ class SimulatedStation:
                 await self._send_all_statuses(link)
                 tasks.create_task(self._heartbeats(link))
                 for connector in self.state.connectors:
-                    tasks.create_task(self._run_connector(link, connector))
+                    tasks.create_task(self._charging.run(link, connector))
         except* Disconnected:
             pass
 
@@ -193,150 +192,13 @@ class SimulatedStation:
                 await link.call("Heartbeat", {})
             await asyncio.sleep(self.state.heartbeat_s)
 
-    async def _status(self, link: Link, connector_id: int, status: str) -> None:
-        connector = self.state.connector(connector_id)
-        if connector is not None:
-            connector.status = status
-        payload = payloads.status_notification(connector_id, status, self._now())
-        with contextlib.suppress(CallFailed):
-            await link.call("StatusNotification", payload)
+    def _station_status(self) -> str:
+        return "Available" if self.state.operative else "Unavailable"
 
     async def _send_all_statuses(self, link: Link) -> None:
-        await self._status(link, 0, "Available" if self.state.operative else "Unavailable")
+        await self._charging.status(link, 0, self._station_status())
         for connector in self.state.connectors:
-            await self._status(link, connector.connector_id, connector.status)
-
-    # --- transactions ----------------------------------------------------------------------
-
-    async def _run_connector(self, link: Link, connector: ConnectorState) -> None:
-        first = True
-        while True:
-            try:
-                if connector.transaction is None:
-                    command = await self._idle(connector, first)
-                    first = False
-                    await self._start(link, connector, command)
-                else:
-                    await self._charge(link, connector, connector.transaction)
-            except CallFailed:
-                # Already counted; pause like a station waiting for its retry interval.
-                await asyncio.sleep(self._config.reconnect_min)
-
-    async def _idle(self, connector: ConnectorState, first: bool) -> StartCharging:
-        """Wait out the idle time, or a RemoteStartTransaction, whichever comes first.
-
-        The first wait after connecting is anywhere in 0..idle, so that a fleet started
-        together spreads its transactions at once instead of starting them in one wave.
-        """
-        idle = self._config.idle_seconds
-        while True:
-            share = self._rng.uniform(0.0, 1.0) if first else self._rng.uniform(0.5, 1.5)
-            first = False
-            try:
-                async with asyncio.timeout(idle * share):
-                    command = await connector.commands.get()
-            except TimeoutError:
-                if not (connector.operative and self.state.operative):
-                    continue
-                if connector.busy:
-                    continue  # a remote start is on its way
-                tag = self._tags.take(self._rng)
-                if tag is None:
-                    self._stats.error("no free idTag: more connectors than --id-tag values")
-                    continue
-                connector.starting = True
-                return StartCharging(tag, remote=False)
-            if isinstance(command, StartCharging):
-                return command
-
-    async def _start(self, link: Link, connector: ConnectorState, command: StartCharging) -> None:
-        started = False
-        try:
-            await self._start_transaction(link, connector, command)
-            started = connector.transaction is not None
-        finally:
-            connector.starting = False
-            if not started and not command.remote:
-                self._tags.give_back(command.id_tag)
-
-    async def _start_transaction(
-        self, link: Link, connector: ConnectorState, command: StartCharging
-    ) -> None:
-        cid = connector.connector_id
-        if not command.remote:
-            # AuthorizeRemoteTxRequests is false: only a local start authorizes first (§4.1).
-            reply = await link.call("Authorize", payloads.authorize(command.id_tag))
-            if _tag_status(reply) != "Accepted":
-                self._stats.error(f"Authorize: idTag not accepted ({_tag_status(reply)})")
-                return
-        await self._status(link, cid, "Preparing")
-        ev = EvSession(self._rng, connector.register_wh)
-        begin = ev.sample()
-        started_at = self._now()
-        payload = payloads.start_transaction(cid, command.id_tag, begin.energy_wh, started_at)
-        reply = await link.call("StartTransaction", payload)
-        now_s = self._clock()
-        length = self._config.transaction_seconds * self._rng.uniform(0.75, 1.25)
-        connector.transaction = ActiveTransaction(
-            transaction_id=int(reply["transactionId"]),
-            id_tag=command.id_tag,
-            ev=ev,
-            started_at=started_at,
-            started_s=now_s,
-            ends_s=now_s + length,
-            begin=begin,
-            pooled=not command.remote,
-        )
-        connector.idle.clear()
-        if _tag_status(reply) != "Accepted":
-            self._stats.error(f"StartTransaction: idTag not accepted ({_tag_status(reply)})")
-            # StopTransactionOnInvalidId is true: end it at once (§4.8, §9.1).
-            connector.commands.put_nowait(StopCharging("DeAuthorized"))
-            return
-        await self._status(link, cid, "Charging")
-
-    async def _charge(self, link: Link, connector: ConnectorState, tx: ActiveTransaction) -> None:
-        """MeterValues every sample interval until the EV leaves or a stop command comes."""
-        reason = "EVDisconnected"
-        while (left := tx.ends_s - self._clock()) > 0:
-            try:
-                async with asyncio.timeout(min(self.state.meter_s, left)):
-                    command = await connector.commands.get()
-            except TimeoutError:
-                if self._clock() < tx.ends_s:
-                    await self._meter_values(link, connector, tx, "Sample.Periodic")
-                continue
-            if isinstance(command, StopCharging):
-                reason = command.reason
-                break
-        end = tx.ev.advance(self._clock() - tx.started_s)
-        payload = payloads.stop_transaction(
-            tx.transaction_id, tx.id_tag, reason, (tx.started_at, tx.begin), (self._now(), end)
-        )
-        await link.call("StopTransaction", payload)
-        connector.register_wh = end.energy_wh
-        connector.transaction = None
-        connector.idle.set()
-        if tx.pooled:
-            self._tags.give_back(tx.id_tag)
-        await self._status(link, connector.connector_id, "Finishing")
-        if connector.operative_after_transaction is not None:
-            connector.operative = connector.operative_after_transaction
-            connector.operative_after_transaction = None
-        await self._status(
-            link, connector.connector_id, "Available" if connector.operative else "Unavailable"
-        )
-
-    async def _meter_values(
-        self, link: Link, connector: ConnectorState, tx: ActiveTransaction | None, context: str
-    ) -> None:
-        if tx is None:
-            sample, tx_id = idle_sample(connector.register_wh), None
-        else:
-            sample, tx_id = tx.ev.advance(self._clock() - tx.started_s), tx.transaction_id
-        payload = payloads.meter_values(connector.connector_id, tx_id, sample, self._now(), context)
-        with contextlib.suppress(CallFailed):
-            await link.call("MeterValues", payload)
+            await self._charging.status(link, connector.connector_id, connector.status)
 
     # --- the CSMS's CALLs ------------------------------------------------------------------
 
@@ -374,7 +236,7 @@ class SimulatedStation:
             elif isinstance(followup, SendStatus):
                 connector = self.state.connector(followup.connector_id)
                 status = connector.status if connector else "Available"
-                await self._status(link, followup.connector_id, status)
+                await self._charging.status(link, followup.connector_id, status)
             elif isinstance(followup, Trigger):
                 await self._trigger(link, followup)
             elif isinstance(followup, Reboot):
@@ -393,13 +255,15 @@ class SimulatedStation:
         elif message == "StatusNotification" and wanted is None:
             await self._send_all_statuses(link)
         elif message == "StatusNotification" and wanted == 0:
-            await self._status(link, 0, "Available" if self.state.operative else "Unavailable")
+            await self._charging.status(
+                link, 0, "Available" if self.state.operative else "Unavailable"
+            )
         elif message == "StatusNotification":
             for connector in chosen:
-                await self._status(link, connector.connector_id, connector.status)
+                await self._charging.status(link, connector.connector_id, connector.status)
         elif message == "MeterValues":
             for connector in chosen:
-                await self._meter_values(link, connector, connector.transaction, "Trigger")
+                await self._charging.meter_values(link, connector, connector.transaction, "Trigger")
         else:
             call_payload = (
                 payloads.diagnostics_status()
@@ -421,11 +285,6 @@ class SimulatedStation:
         self.booted = False
         self._rebooting = True
         await link.close(1001, "rebooting")  # RFC 6455 §7.4.1: 1001 "going away"
-
-
-def _tag_status(reply: dict[str, Any]) -> str:
-    info = reply.get("idTagInfo")
-    return str(info.get("status")) if isinstance(info, dict) else "missing idTagInfo"
 
 
 def _describe(exc: BaseException) -> str:

@@ -93,6 +93,7 @@ class Committer:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._in_flight: list[_Unit] = []
 
     async def __aenter__(self) -> Committer:
         await self.start()
@@ -145,13 +146,22 @@ class Committer:
                     unit = self._pending.popleft()
                     if not unit.future.done():  # its caller gave up before it ran
                         batch.append(unit)
-                if batch:
+                if not batch:
+                    continue
+                self._in_flight = batch
+                try:
                     await self._commit(batch)
+                except Exception as error:  # a bug here must not stop all storage
+                    log.exception("committer failed a batch")
+                    for unit in batch:
+                        self._fail(unit, error)
         finally:
+            # Cancelled mid-batch: its callers must not wait forever (the batch may or may
+            # not have committed; a station retrying it is harmless, writes are idempotent).
             while self._pending:
-                unit = self._pending.popleft()
-                if not unit.future.done():
-                    unit.future.set_exception(CommitterClosed("the committer stopped"))
+                self._in_flight.append(self._pending.popleft())
+            for unit in self._in_flight:
+                self._fail(unit, CommitterClosed("the committer stopped"))
 
     async def _commit(self, batch: list[_Unit]) -> None:
         while batch:
@@ -184,13 +194,20 @@ class Committer:
         try:
             (result,) = await self._retrying([unit])
         except _UnitFailed as failed:
-            if not unit.future.done():
-                unit.future.set_exception(failed.__cause__ or failed)
+            self._fail(unit, failed.__cause__ or failed)
+            return
+        except Exception as error:  # the commit itself failed for good
+            self._fail(unit, error)
             return
         if not unit.future.done():
             unit.future.set_result(result)
         if self._on_batch is not None:
             self._on_batch(1)
+
+    @staticmethod
+    def _fail(unit: _Unit, error: BaseException) -> None:
+        if not unit.future.done():
+            unit.future.set_exception(error)
 
     async def _retrying(self, batch: list[_Unit]) -> list[Any]:
         delay = self._backoff_initial_s

@@ -1,0 +1,1 @@
+"""The OCPP-J WebSocket gateway: handshake, connection pump, live-connection registry."""

@@ -1,0 +1,1 @@
+"""Where OCPP meets the domain: one router per protocol version."""
