@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 from datetime import UTC, datetime
 
 import pytest
 from ocpp.v16 import call
 
-from tests.e2e.conftest import PASSWORD, ProvisionStation, charge_point
+from tests.e2e.conftest import PASSWORD, ProvisionStation, charge_point, raw_station
+from tests.e2e.test_handshake import boot
 from voltgate.app import Csms
 
 CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----"
@@ -92,3 +94,21 @@ async def test_dead_connection_is_closed_by_ping_deadline(
             await asyncio.sleep(0.1)
     assert csms.links.get("CP-1") is None
     writer.close()
+
+
+async def test_repeated_notification_is_new_but_retry_is_not(
+    csms: Csms, provision: ProvisionStation
+) -> None:
+    """A status repeated under a new message id is new; the same id after a reconnect is a retry."""
+    await provision("CP-1")
+    downloading = '[2, "fw-1", "FirmwareStatusNotification", {"status": "Downloading"}]'
+    async with raw_station(csms, "CP-1") as ws:
+        await boot(ws)
+        for frame in (downloading, downloading.replace("fw-1", "fw-2")):
+            await ws.send(frame)
+            assert json.loads(await ws.recv())[0] == 3
+    async with raw_station(csms, "CP-1") as ws:  # reconnect and retry the first one
+        await ws.send(downloading)
+        assert json.loads(await ws.recv())[0] == 3
+    events = await csms.services.events.list_for_station("CP-1", kind="FirmwareStatusNotification")
+    assert len(events) == 2

@@ -93,10 +93,21 @@ def sample_keys(
     return keys
 
 
-def event_key(station_id: str, kind: str, at: datetime | None, payload: Mapping[str, Any]) -> bytes:
-    """A station event is the same one when station, kind, time and payload are equal."""
+def event_key(
+    station_id: str,
+    kind: str,
+    at: datetime | None,
+    payload: Mapping[str, Any],
+    message_id: str | None = None,
+) -> bytes:
+    """A station event is the same one when station, kind, time and payload are equal.
+
+    An event without a timestamp of its own (FirmwareStatusNotification, DataTransfer, …) is
+    told apart by the OCPP message id instead: the same id with the same content after a
+    reconnect is a retry, while a second "Downloading" under a new id is a new event.
+    """
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return natural_key("event", station_id, kind, at, canonical)
+    return natural_key("event", station_id, kind, at, message_id if at is None else None, canonical)
 
 
 def _text(part: object) -> str:

@@ -164,7 +164,7 @@ class StationConnection:
         if self._debug:
             log.debug("< CALL", action=call.action, unique_id=call.unique_id)
         try:
-            payload = await self._router.dispatch(self._ctx, call.action, call.payload)
+            payload = await self._router.dispatch(self._ctx, call)
             self._session.send_result(call, payload)
             result = "CALLRESULT"
         except OcppError as error:

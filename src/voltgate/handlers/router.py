@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from voltgate.domain.services import Services
 from voltgate.ocpp import wire
 from voltgate.ocpp.errors import ActionNotSupported, ErrorKind, OcppError, OcppVersion
+from voltgate.ocpp.messages import Call
 
 # The one action a station may send before the CSMS has accepted it: OCPP 1.6 §4.2 (Boot
 # Notification) and 2.0.1 B01.FR.10, B02.FR.09, B03.FR.07: before Accepted, the CSMS answers
@@ -42,7 +43,9 @@ class Context:
     services: Services
     connection: ConnectionState
     now: Callable[[], datetime]
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The OCPP message id of the CALL being handled. A connection handles one CALL at a time
+    # (the pump awaits each handler), so this per-connection field is never shared.
+    message_id: str = ""
 
 
 Handler = Callable[[Context, Any], Awaitable[Any]]
@@ -89,13 +92,14 @@ class Router:
 
         return register
 
-    async def dispatch(self, ctx: Context, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run the handler of `action` on a schema-valid payload; returns the response payload.
+    async def dispatch(self, ctx: Context, call: Call) -> dict[str, Any]:
+        """Run the handler of a schema-valid CALL; returns the response payload.
 
         Raises:
             OcppError: SecurityError before the station is accepted, NotSupported for a
                 known action without a handler, or whatever the handler raises.
         """
+        action = call.action
         if not ctx.connection.accepted and action != BOOT_ACTION:
             raise OcppError(
                 f"{action} before BootNotification was accepted", kind=ErrorKind.SECURITY_ERROR
@@ -103,6 +107,7 @@ class Router:
         handler = self._handlers.get(action)
         if handler is None:
             raise ActionNotSupported(f"{action} is not supported by this CSMS")
-        request: Any = wire.decode(self._requests[action], payload)
+        request: Any = wire.decode(self._requests[action], call.payload)
+        ctx.message_id = call.unique_id
         response = await handler(ctx, request)
         return wire.encode(response)

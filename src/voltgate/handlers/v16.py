@@ -7,7 +7,7 @@ of our model, and connectorId 0 is the station itself (OCPP 1.6 §7.7 StatusNoti
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from datetime import datetime
 
 from voltgate.domain.authorization import AuthStatus, TokenDecision
 from voltgate.domain.meter import MeterSample, sample
@@ -178,7 +178,7 @@ async def meter_values(ctx: Context, req: m.MeterValuesRequest) -> m.MeterValues
 
 @router.on("DataTransfer")
 async def data_transfer(ctx: Context, req: m.DataTransferRequest) -> m.DataTransferResponse:
-    await ctx.services.events.record(ctx.station_id, "DataTransfer", _payload(req), None)
+    await _record(ctx, "DataTransfer", req)
     return m.DataTransferResponse(status=_DATA_TRANSFER_STATUS)
 
 
@@ -186,9 +186,7 @@ async def data_transfer(ctx: Context, req: m.DataTransferRequest) -> m.DataTrans
 async def diagnostics_status(
     ctx: Context, req: m.DiagnosticsStatusNotificationRequest
 ) -> m.DiagnosticsStatusNotificationResponse:
-    await ctx.services.events.record(
-        ctx.station_id, "DiagnosticsStatusNotification", _payload(req), None
-    )
+    await _record(ctx, "DiagnosticsStatusNotification", req)
     return m.DiagnosticsStatusNotificationResponse()
 
 
@@ -196,9 +194,7 @@ async def diagnostics_status(
 async def firmware_status(
     ctx: Context, req: m.FirmwareStatusNotificationRequest
 ) -> m.FirmwareStatusNotificationResponse:
-    await ctx.services.events.record(
-        ctx.station_id, "FirmwareStatusNotification", _payload(req), None
-    )
+    await _record(ctx, "FirmwareStatusNotification", req)
     return m.FirmwareStatusNotificationResponse()
 
 
@@ -206,9 +202,7 @@ async def firmware_status(
 async def security_event(
     ctx: Context, req: m.SecurityEventNotificationRequest
 ) -> m.SecurityEventNotificationResponse:
-    await ctx.services.events.record(
-        ctx.station_id, "SecurityEventNotification", _payload(req), req.timestamp
-    )
+    await _record(ctx, "SecurityEventNotification", req, at=req.timestamp)
     return m.SecurityEventNotificationResponse()
 
 
@@ -219,7 +213,7 @@ async def sign_certificate(
     # 1.6 Security Whitepaper §3.2 (A02/A03): Accepted promises a CertificateSigned.req later.
     # This node has no certificate authority configured yet, so it keeps the CSR and says
     # Rejected rather than promise a certificate it cannot send.
-    await ctx.services.events.record(ctx.station_id, "SignCertificate", _payload(req), None)
+    await _record(ctx, "SignCertificate", req)
     return m.SignCertificateResponse(status="Rejected")
 
 
@@ -227,7 +221,7 @@ async def sign_certificate(
 async def log_status(
     ctx: Context, req: m.LogStatusNotificationRequest
 ) -> m.LogStatusNotificationResponse:
-    await ctx.services.events.record(ctx.station_id, "LogStatusNotification", _payload(req), None)
+    await _record(ctx, "LogStatusNotification", req)
     return m.LogStatusNotificationResponse()
 
 
@@ -235,12 +229,12 @@ async def log_status(
 async def signed_firmware_status(
     ctx: Context, req: m.SignedFirmwareStatusNotificationRequest
 ) -> m.SignedFirmwareStatusNotificationResponse:
-    await ctx.services.events.record(
-        ctx.station_id, "SignedFirmwareStatusNotification", _payload(req), None
-    )
+    await _record(ctx, "SignedFirmwareStatusNotification", req)
     return m.SignedFirmwareStatusNotificationResponse()
 
 
-def _payload(req: WireModel) -> dict[str, Any]:
-    """The request as its wire payload, for storage as a station event."""
-    return wire.encode(req)
+async def _record(ctx: Context, kind: str, req: WireModel, at: datetime | None = None) -> None:
+    """Store a notification as a station event, with its wire payload."""
+    await ctx.services.events.record(
+        ctx.station_id, kind, wire.encode(req), at, message_id=ctx.message_id
+    )

@@ -18,11 +18,17 @@ class EventService:
         self._clock = clock
 
     async def record(
-        self, station_id: str, kind: str, payload: dict[str, Any], at: datetime | None
+        self,
+        station_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        at: datetime | None,
+        *,
+        message_id: str | None = None,
     ) -> None:
-        """Store an event; an identical (station, kind, at, payload) is stored only once."""
+        """Store an event exactly once (see `event_key` for what makes two events the same)."""
         event = StationEvent(station_id, kind, payload, at, received_at=self._clock())
-        key = event_key(station_id, kind, at, payload)
+        key = event_key(station_id, kind, at, payload, message_id)
 
         def work(repos: Repositories) -> None:
             repos.events.add(event, key)
