@@ -24,3 +24,17 @@ def test_documented_settings_exist() -> None:
         if line.startswith("| `")
     ]
     assert sorted(set(rows) - set(Settings.model_fields)) == []
+
+
+def test_ocpp_coverage_lists_exactly_the_handled_actions() -> None:
+    """docs/ocpp-coverage.md marks as handled precisely the actions the 1.6 router handles."""
+    from voltgate.handlers.v16 import router
+
+    text = (ROOT / "docs" / "ocpp-coverage.md").read_text()
+    section = text.split("## OCPP 1.6J — messages from the station")[1].split("\n## ")[0]
+    handled = {
+        line.split("|")[1].strip().split(" ")[0]
+        for line in section.splitlines()
+        if line.startswith("| ") and "| handled |" in line
+    }
+    assert handled == set(router.actions)
