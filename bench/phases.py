@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psutil
 
+import hotspots
 from saturation import SaturationFleet
 from servers import ServerProcess
 from voltgate.simulator import Simulation, SimulationConfig, Stats
@@ -40,31 +43,38 @@ class Window:
 
 
 class CpuMeter:
-    """Takes CPU readings of the server, the database backends and this process."""
+    """Takes CPU readings of the server, the database backends and this process.
 
-    def __init__(self, server: ServerProcess, database: list[psutil.Process]) -> None:
+    PostgreSQL forks a backend per connection, so its processes are listed again at every
+    reading; a backend born inside the window counts from zero.
+    """
+
+    def __init__(self, server: ServerProcess, database: Callable[[], list[psutil.Process]]):
         self._server = server
         self._database = database
         self._me = psutil.Process()
 
-    def _read(self) -> tuple[float, float, float, float]:
-        db = 0.0
-        for process in self._database:
+    def _database_cpu(self) -> dict[int, float]:
+        cpu = {}
+        for process in self._database():
             with contextlib.suppress(psutil.Error):
                 times = process.cpu_times()
-                db += times.user + times.system
-        own = self._me.cpu_times()  # this process only: the server is a child of ours
-        return time.perf_counter(), self._server.cpu().cpu_s, db, own.user + own.system
+                cpu[process.pid] = times.user + times.system
+        return cpu
 
     async def measure(self, seconds: float) -> Window:
-        start = self._read()
+        db_start = self._database_cpu()
+        own = self._me.cpu_times()  # this process only: the server is a child of ours
+        start, server_start = time.perf_counter(), self._server.cpu().cpu_s
         await asyncio.sleep(seconds)
-        end = self._read()
+        end, server_end = time.perf_counter(), self._server.cpu().cpu_s
+        own_end = self._me.cpu_times()
+        db_end = self._database_cpu()
         return Window(
-            seconds=end[0] - start[0],
-            server_cpu_s=end[1] - start[1],
-            database_cpu_s=end[2] - start[2],
-            loadgen_cpu_s=end[3] - start[3],
+            seconds=end - start,
+            server_cpu_s=server_end - server_start,
+            database_cpu_s=sum(cpu - db_start.get(pid, 0.0) for pid, cpu in db_end.items()),
+            loadgen_cpu_s=own_end.user + own_end.system - own.user - own.system,
             peak_rss_mb=self._server.peak_rss_mb(),
         )
 
@@ -94,7 +104,7 @@ async def realistic(
         connectors=REALISTIC_CONNECTORS,
         heartbeat_interval=60.0,
         meter_interval=10.0,
-        transaction_seconds=120.0,
+        transaction_seconds=60.0,  # short enough for starts and stops inside the window
         idle_seconds=30.0,
         ramp=ramp,
         seed=1,
@@ -151,17 +161,32 @@ async def realistic(
 
 
 async def saturation(
-    server: ServerProcess, meter: CpuMeter, *, stations: int, duration: float, warmup: float
+    server: ServerProcess,
+    meter: CpuMeter,
+    *,
+    stations: int,
+    duration: float,
+    warmup: float,
+    profile: tuple[str, Path] | None = None,
 ) -> dict[str, Any]:
-    """`stations` closed MeterValues loops; the window starts after `warmup` seconds."""
+    """`stations` closed MeterValues loops; the window starts after `warmup` seconds.
+
+    With `profile` = (py-spy path, output file), the window is also sampled by py-spy; the
+    sampling costs the server some CPU, so profiled figures are not the benchmark's figures.
+    """
     url = f"ws://127.0.0.1:{server.port}/ocpp"
     fleet = SaturationFleet(url, stations, id_prefix=SATURATION_PREFIX)
     await fleet.start()
     try:
         await asyncio.sleep(warmup)
+        recorder = None
+        if profile is not None:
+            recorder = hotspots.record(profile[0], server.process.pid, duration, profile[1])
         before = fleet.counters.copy()
         window = await meter.measure(duration)
         during = fleet.counters.copy().since(before)
+        if recorder is not None:
+            await asyncio.to_thread(recorder.wait, 60)
     finally:
         await fleet.stop()
     answered = during.results + during.errors
@@ -179,4 +204,6 @@ async def saturation(
         "loadgen_cpu_us_per_msg": _per_message_us(window.loadgen_cpu_s, answered),
         "loadgen_saturated": window.loadgen_cpu_s / window.seconds >= LOADGEN_SATURATED,
         "server_peak_rss_mb": round(window.peak_rss_mb, 1),
+        "profiled": profile is not None,
+        "profile": hotspots.summarize(profile[1]) if profile and profile[1].exists() else None,
     }

@@ -17,6 +17,8 @@ from typing import Any
 
 import psutil
 
+from hotspots import format_profile
+
 TARGET_CPU_US = 150.0
 TARGET_P99_MS = 50.0
 TARGET_RATIO = 5.0
@@ -159,6 +161,10 @@ def print_report(results: dict[str, Any]) -> None:
                     f"{_label(r)}: it may be the bottleneck"
                 )
     _print_targets(runs)
+    for run in runs:
+        profile = run.get("saturation", {}).get("profile")
+        if profile:
+            print(format_profile(_label(run), profile))
 
 
 def _print_targets(runs: list[dict[str, Any]]) -> None:
@@ -180,10 +186,11 @@ def _print_targets(runs: list[dict[str, Any]]) -> None:
             )
             if baseline:
                 ratio = sat["messages_per_s"] / baseline["saturation"]["messages_per_s"]
-                cpu_ratio = baseline["saturation"]["server_cpu_us_per_msg"] / (cpu or float("inf"))
+                base_cpu = baseline["saturation"]["server_cpu_us_per_msg"]
                 verdicts.append(
                     f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
-                    f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {cpu_ratio:.1f}x lower"
+                    f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {_num(cpu)} µs "
+                    f"vs {_num(base_cpu)} µs for the baseline"
                 )
         real = run.get("realistic")
         if real:

@@ -8,7 +8,7 @@ database) the run starts the server as its own process pinned to one core, drive
 process pinned to the other core, and measures two phases:
 
   realistic   N stations, 2 connectors each: boot, status, heartbeats every 60 s, transactions
-              of ~120 s with MeterValues every 10 s and ~30 s idle between them.
+              of ~60 s with MeterValues every 10 s and ~30 s idle between them.
   saturation  closed loop: S stations in a transaction, each sending the next MeterValues as
               soon as the previous one is answered; gives max msg/s and CPU µs per message.
 
@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hotspots import find_py_spy
 from phases import (
     REALISTIC_CONNECTORS,
     REALISTIC_PREFIX,
@@ -95,6 +96,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--phases", default="realistic,saturation", help="phases to run, comma-separated"
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample each server with py-spy in the saturation window (sampling costs CPU, "
+        "so use a separate run for the figures)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -122,7 +129,7 @@ def servers_to_run(
 async def bench_server(
     server: ServerProcess, database: str, args: argparse.Namespace
 ) -> dict[str, Any]:
-    meter = CpuMeter(server, postgres_backends() if database == "postgres" else [])
+    meter = CpuMeter(server, postgres_backends if database == "postgres" else list)
     phases = {p.strip() for p in args.phases.split(",")}
     result: dict[str, Any] = {}
     if "realistic" in phases:
@@ -138,12 +145,20 @@ async def bench_server(
     if "saturation" in phases:
         loops, seconds = args.saturation_stations, args.saturation_duration
         print(f"  saturation: {loops} closed loops, {seconds:g} s window ...", flush=True)
+        profile = None
+        if args.profile:
+            py_spy = find_py_spy()
+            if py_spy is None:
+                raise RuntimeError("--profile needs py-spy: pip install py-spy")
+            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+            profile = (py_spy, RESULTS_DIR / f"{server.name}-{os.getpid()}.folded")
         result["saturation"] = await saturation(
             server,
             meter,
             stations=args.saturation_stations,
             duration=args.saturation_duration,
             warmup=args.saturation_warmup,
+            profile=profile,
         )
     result["idle_rss_mb"] = round(server.rss_mb(), 1)
     return result

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-from websockets.frames import apply_mask  # the C speedup when available
+from websockets.frames import apply_mask  # type: ignore[attr-defined]  # C speedup if built
 
 from voltgate.simulator.config import generated_id_tags
 from voltgate.simulator.stats import Histogram

@@ -55,7 +55,7 @@ def cpu_seconds(process: psutil.Process) -> float:
         with contextlib.suppress(psutil.Error):
             child_times = child.cpu_times()
             total += child_times.user + child_times.system
-    return total
+    return float(total)
 
 
 class ServerProcess:
@@ -98,10 +98,10 @@ class ServerProcess:
             for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
-        return self.process.memory_info().rss / 2**20
+        return float(self.process.memory_info().rss) / 2**20
 
     def rss_mb(self) -> float:
-        return self.process.memory_info().rss / 2**20
+        return float(self.process.memory_info().rss) / 2**20
 
     def tail(self, lines: int = 20) -> str:
         return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
