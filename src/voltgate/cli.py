@@ -42,6 +42,19 @@ def build_settings(**options: Any) -> Settings:
         raise click.UsageError(f"invalid settings: {problems}") from None
 
 
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (not on Windows), else asyncio's own.
+
+    uvloop runs the same asyncio code on a loop written in C over libuv: measured ~7-13 µs
+    less server CPU per MeterValues at saturation (docs/adr/0003-hot-path.md).
+    """
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - installed wherever the platform allows
+        return None
+    return uvloop.new_event_loop
+
+
 def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run `main` on a fresh event loop; Ctrl-C and SIGTERM end it by cancellation."""
 
@@ -54,7 +67,8 @@ def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return await main()
 
     try:
-        return asyncio.run(guarded())
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            return runner.run(guarded())
     except asyncio.CancelledError:
         raise SystemExit(0) from None
 
@@ -97,9 +111,10 @@ def serve(**options: Any) -> None:
     logs.configure(settings.log_level, settings.log_format)
 
     async def main() -> None:
-        from voltgate.app import running
+        from voltgate.app import running, tune_gc_for_serving
 
         async with running(settings):
+            tune_gc_for_serving()
             await asyncio.Event().wait()
 
     run_async(main)

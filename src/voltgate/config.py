@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     # Storage
     database_url: str = "sqlite:///voltgate.db"
     commit_max_batch: int = Field(default=256, ge=1)
+    commit_linger_ms: float = Field(default=0.0, ge=0)
 
     # Station admission (OCPP security profile 1; profiles 2 and 3 come with TLS)
     unknown_stations: UnknownStations = UnknownStations.REJECT

@@ -129,9 +129,10 @@ def test_signed_data_is_kept_raw() -> None:
     assert not sample.unparseable
 
 
-@pytest.mark.parametrize("value", ["", "abc", "1,5", "NaN", "inf", "1e"])
+@pytest.mark.parametrize("value", ["", "abc", "1,5", "NaN", "inf", "1e", "1e400", "-2e308"])
 def test_unparseable_numbers_are_flagged_not_refused(value: str) -> None:
-    """A value that is no decimal number is kept raw with no number and flagged."""
+    """A value that is no decimal number (or too large for a double) is kept raw with no
+    number and flagged."""
     sample = normalise(AT, value)
     assert sample.value is None
     assert sample.unparseable
@@ -142,3 +143,15 @@ def test_unknown_unit_is_kept() -> None:
     """A unit outside the 1.6 list (2.0.1 adds many) is kept with its number."""
     sample = normalise(AT, "3", measurand="Custom", unit="dB")
     assert (sample.value, sample.unit) == (3.0, "dB")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit"),
+    [("0.1", "Wh"), ("1e3", "W"), (" 7.25 ", "A"), ("-3", None), ("123456789.123456789", "V")],
+)
+def test_unscaled_values_read_as_their_decimal(value: str, unit: str | None) -> None:
+    """Without scaling, the number is exactly what the decimal text rounds to."""
+    from decimal import Decimal
+
+    sample = normalise(AT, value, measurand="Voltage", unit=unit)
+    assert sample.value == float(Decimal(value.strip()))

@@ -161,3 +161,17 @@ def test_energy_unknown_without_any_reference() -> None:
     """An unmatched transaction without registers has no energy figure."""
     tx = Transaction(0, "CP", 0, 0, None, None, None, unmatched=True)
     assert energy_of(tx) is None
+
+
+def test_track_changes_only_the_register_fields() -> None:
+    """Folding samples in keeps every other field of the transaction as it was."""
+    tx = replace(started(), remote_id="R", reservation_id=3, stop_id_tag="X", reported_id=9)
+    tracked, _ = track(tx, [register(1, "1500")], now=LATER, tolerance=TOL)
+    assert tracked is not None
+    registers = {
+        "baseline_wh", "energy_wh", "first_register_wh", "first_register_at",
+        "last_register_wh", "last_register_at", "reading_count", "suspect",
+    }  # fmt: skip
+    expected = replace(tx, **{name: getattr(tracked, name) for name in registers})
+    assert tracked == expected
+    assert (tracked.last_register_wh, tracked.reading_count) == (1500, 1)

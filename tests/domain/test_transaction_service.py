@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -274,3 +275,53 @@ async def test_overlapping_meter_values_count_only_new_samples(
     assert (tx.reading_count, tx.last_register_wh, tx.energy_wh) == (3, 1300, 300)
     view = await services.stations.get_view(station)
     assert view is not None and view.evses[0].last_register_wh == 1300
+
+
+async def test_a_meter_value_element_is_one_record(
+    services: Services, station: str, clock: FakeClock
+) -> None:
+    """The samples of one timestamp share one stored record; its key covers their content."""
+    tx_id = (
+        await services.transactions.start(station, StartRequest(1, 1, "TAG", 1000, clock()))
+    ).transaction_id
+    at = clock() + timedelta(minutes=1)
+    first = [normalise(at, "1500"), normalise(at, "7.2", measurand="Power.Active.Import")]
+    await services.transactions.meter_values(station, 1, 1, tx_id, first)
+    # The same readings listed in another order are the same element: stored once.
+    await services.transactions.meter_values(station, 1, 1, tx_id, first[::-1])
+    # The same time with other values is another element.
+    other = [normalise(at, "1600"), normalise(at, "7.3", measurand="Power.Active.Import")]
+    await services.transactions.meter_values(station, 1, 1, tx_id, other)
+    readings = await services.transactions.readings(tx_id)
+    assert len({r.key for r in readings}) == 2
+    assert [r.sample.value_raw for r in readings if r.key == readings[0].key] in (
+        ["1500", "7.2"],
+        ["1600", "7.3"],
+    )
+    tx = await services.transactions.get(tx_id)
+    assert tx is not None and (tx.reading_count, tx.last_register_wh) == (4, 1600)
+
+
+async def test_meter_values_batched_together_see_each_other(
+    services: Services, station: str, clock: FakeClock, batches: list[int]
+) -> None:
+    """Messages for one transaction committed in one batch are all counted, in order."""
+    tx_id = (
+        await services.transactions.start(station, StartRequest(1, 1, "TAG", 1000, clock()))
+    ).transaction_id
+    batches.clear()
+    messages = [
+        [normalise(clock() + timedelta(seconds=m), str(1000 + 100 * m))] for m in range(1, 21)
+    ]
+    retry = messages[4]
+    await asyncio.gather(
+        *(services.transactions.meter_values(station, 1, 1, tx_id, s) for s in messages),
+        services.transactions.meter_values(station, 1, 1, tx_id, retry),
+    )
+    assert len(batches) < 21  # at least some shared a commit
+    tx = await services.transactions.get(tx_id)
+    assert tx is not None
+    assert (tx.reading_count, tx.last_register_wh, tx.energy_wh) == (20, 3000, 2000)
+    assert tx.suspect == frozenset()
+    view = await services.stations.get_view(station)
+    assert view is not None and view.evses[0].last_register_wh == 3000

@@ -202,3 +202,15 @@ def test_models_are_msgspec_structs() -> None:
     response = m16.HeartbeatResponse(current_time=datetime(2024, 5, 1, tzinfo=UTC))
     assert isinstance(response, msgspec.Struct)
     assert msgspec.json.encode(response) == b'{"currentTime":"2024-05-01T00:00:00Z"}'
+
+
+@pytest.mark.parametrize(("version", "direction", "action"), CASES)
+def test_encode_formats_every_timestamp_it_may_meet(
+    version: OcppVersion, direction: Direction, action: str
+) -> None:
+    """`encode` skips the timestamp walk only for payload types that cannot hold a datetime."""
+    assert not wire._has_times(m16.MeterValuesResponse)
+    module = MODELS[version]
+    model = (module.REQUESTS if direction is Direction.REQUEST else module.RESPONSES)[action]
+    if "date-time" in str(load_schema(version, action, direction)):
+        assert wire._has_times(model)

@@ -168,3 +168,18 @@ async def test_cancelled_stop_releases_waiting_callers(db: Database) -> None:
         await stopping
     with pytest.raises(CommitterClosed):
         await waiting
+
+
+async def test_small_batches_linger_for_company(db: Database, batches: list[int]) -> None:
+    """Under light load a unit waits up to the linger time; enough waiting units start at once."""
+    async with Committer(db, on_batch=batches.append, linger_s=0.2, linger_until=3) as committer:
+        await committer.submit(lambda repos: None)  # warm the connection
+        batches.clear()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await committer.submit(lambda repos: None)
+        assert loop.time() - started >= 0.15  # waited for company that never came
+        started = loop.time()
+        await asyncio.gather(*(committer.submit(lambda repos: None) for _ in range(3)))
+        assert loop.time() - started < 0.15  # three were enough to start
+        assert batches == [1, 3]

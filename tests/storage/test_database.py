@@ -44,7 +44,7 @@ def test_dataclass_fields_follow_table_columns() -> None:
     assert [f.name for f in fields(Evse)] == [c.name for c in tables.evses.columns]
     assert [f.name for f in fields(Connector)] == [c.name for c in tables.connectors.columns]
     assert set(TX_FIELDS) <= {c.name for c in tables.transactions.columns}
-    assert set(MV_FIELDS) == {c.name for c in tables.meter_values.columns}
+    assert [c.name for c in tables.meter_values.columns] == list(MV_FIELDS)
 
 
 async def test_migrations_create_exactly_the_tables(database_url: str) -> None:

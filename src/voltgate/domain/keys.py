@@ -17,6 +17,7 @@ from typing import Any
 from voltgate.domain.meter import MeterSample
 
 _SEP = "\x1f"
+_NONE = "\x00"
 
 
 def natural_key(*parts: object) -> bytes:
@@ -51,44 +52,41 @@ def remote_start_key(station_id: str, remote_id: str) -> bytes:
     return natural_key("remote", station_id, remote_id)
 
 
-def sample_key(
+def record_keys(
     station_id: str,
     evse_id: int,
     connector_id: int,
     transaction_ref: str,
-    sample: MeterSample,
-) -> bytes:
-    """One sampled value: where, which transaction, when, and what was measured."""
-    return sample_keys(station_id, evse_id, connector_id, transaction_ref, [sample])[0]
-
-
-def sample_keys(
-    station_id: str,
-    evse_id: int,
-    connector_id: int,
-    transaction_ref: str,
-    samples: Sequence[MeterSample],
+    groups: Sequence[tuple[datetime, Sequence[MeterSample]]],
 ) -> list[bytes]:
-    """`sample_key` of each sample; the shared prefix is hashed once (MeterValues hot path)."""
+    """The key of each meterValue element: where, which transaction, when, and what was
+    reported (the canonical samples: every field as reported, defaults applied, in sorted
+    order, so that the same readings listed in another order are the same element).
+
+    The normalised value is left out (it follows from the reported one), and so are the
+    suspect flags (they depend on what was stored before, which a retry may see differently).
+    The shared prefix is hashed once per message (MeterValues hot path).
+    """
     prefix = hashlib.blake2b(
         _SEP.join((station_id, str(evse_id), str(connector_id), transaction_ref, "")).encode(),
         digest_size=16,
     )
     keys = []
-    for sample in samples:
-        at = sample.at if sample.at.tzinfo is UTC else sample.at.astimezone(UTC)
+    for at, samples in groups:
+        if at.tzinfo is not UTC:
+            at = at.astimezone(UTC)
         digest = prefix.copy()
-        digest.update(
-            _SEP.join(
-                (
-                    at.isoformat(),
-                    sample.measurand,
-                    "\x00" if sample.phase is None else sample.phase,
-                    sample.location,
-                    sample.context,
-                )
-            ).encode()
+        # One line per sample (\x1e starts it, \x1f separates fields, \x00 is "absent").
+        canonical = sorted(
+            [
+                f"\x1e{s.measurand}\x1f{_NONE if s.phase is None else s.phase}\x1f{s.location}"
+                f"\x1f{s.context}\x1f{s.format}\x1f{s.value_raw}"
+                f"\x1f{_NONE if s.unit_raw is None else s.unit_raw}"
+                f"\x1f{_NONE if s.signed_data is None else s.signed_data}"
+                for s in samples
+            ]
         )
+        digest.update(f"{at.isoformat()}{''.join(canonical)}".encode())
         keys.append(digest.digest())
     return keys
 

@@ -10,13 +10,15 @@ run again after an ambiguous commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from voltgate.domain.authorization import IdToken
 from voltgate.domain.events import StationEvent
+from voltgate.domain.readings import MeterReading, MeterRecord
 from voltgate.domain.stations import Connector, Evse, Station
-from voltgate.domain.transactions import MeterReading, Transaction
+from voltgate.domain.transactions import Transaction
 
 T = TypeVar("T")
 
@@ -125,19 +127,19 @@ class TransactionRepository(Protocol):
 
 
 class MeterValueRepository(Protocol):
-    """Stored meter samples."""
+    """Stored meter values: one record per meterValue element (a timestamp and its samples)."""
 
-    def add(self, readings: Sequence[MeterReading]) -> set[bytes]:
-        """Insert the readings whose key is new; return the keys actually inserted."""
+    def add(self, records: Sequence[MeterRecord]) -> set[bytes]:
+        """Insert the records whose key is new; return the keys actually inserted."""
         ...
 
     def add_for_transaction(
         self,
-        readings: Sequence[MeterReading],
+        records: Sequence[MeterRecord],
         tx: Transaction,
         register: tuple[float, datetime] | None,
     ) -> tuple[set[bytes], bool]:
-        """Insert a transaction's readings; only if ALL are new, also save `tx`'s registers
+        """Insert a transaction's records; only if ALL are new, also save `tx`'s registers
         (as `TransactionRepository.save_registers`) and record `register` (wh, at) on its
         EVSE (as `ConnectorRepository.record_register`), in one round trip where possible.
 
@@ -146,8 +148,22 @@ class MeterValueRepository(Protocol):
         """
         ...
 
+    def add_one_for_transaction(
+        self,
+        record: MeterRecord,
+        tx: Transaction,
+        register: tuple[float, datetime] | None,
+    ) -> None:
+        """Insert one record of a transaction; only if it is new, also save `tx`'s registers
+        and record `register` on its EVSE (creating the EVSE row if needed).
+
+        Nothing is reported back, so storage may send the write later in the same database
+        transaction: PostgreSQL sends those of a whole batch in one round trip.
+        """
+        ...
+
     def list_for_transaction(self, transaction_id: int) -> list[MeterReading]:
-        """A transaction's samples in timestamp order."""
+        """A transaction's samples, unpacked, in timestamp order."""
         ...
 
     def list_unmatched(self, station_id: str) -> list[MeterReading]:
@@ -190,9 +206,21 @@ class Repositories(Protocol):
     def events(self) -> StationEventRepository: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a unit of work is going to read, declared up front (a hint, never required).
+
+    Storage may fetch the declared rows of a whole batch of units in one query before it
+    runs them: on PostgreSQL that saves a network round trip per unit (the MeterValues hot
+    path reads its transaction). The unit still reads through its repositories as usual.
+    """
+
+    transactions: tuple[int, ...] = ()
+
+
 class UnitOfWork(Protocol):
     """Runs a unit of work durably: when `submit` returns, its writes are committed."""
 
-    async def submit(self, work: Callable[[Repositories], T]) -> T:
+    async def submit(self, work: Callable[[Repositories], T], reads: Reads | None = None) -> T:
         """Run `work` in a database transaction and return its result after the commit."""
         ...

@@ -155,25 +155,6 @@ class StopRequest:
     samples: Sequence[MeterSample] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class MeterReading:
-    """A sample as stored: where it was taken, which transaction it belongs to, its flags.
-
-    `transaction_id` is set when the sample belongs to a known transaction;
-    `reported_transaction_id` keeps the id the station sent (also when it is unknown).
-    `key` is the natural key (`voltgate.domain.keys.sample_key`).
-    """
-
-    key: bytes
-    station_id: str
-    evse_id: int
-    connector_id: int
-    transaction_id: int | None
-    reported_transaction_id: int | None
-    sample: MeterSample
-    flags: frozenset[SuspectFlag] = NO_FLAGS
-
-
 def is_future(at: datetime, now: datetime, tolerance: timedelta) -> bool:
     """True when `at` lies more than `tolerance` after the server clock."""
     return at > now + tolerance
@@ -259,17 +240,20 @@ def track(
         unknown_reference: the station named a transaction id we do not know.
     """
     flags: list[frozenset[SuspectFlag]] = [NO_FLAGS] * len(samples)
+    limit = now + tolerance  # later than this is CLOCK_SKEW
     order = sorted(range(len(samples)), key=lambda i: samples[i].at)
     if tx is None:
         for i in order:
-            flags[i] = _sample_flags(samples[i], now, tolerance, unknown_reference)
+            flags[i] = _sample_flags(samples[i], limit, unknown_reference)
         return None, flags
     first, first_at = tx.first_register_wh, tx.first_register_at
     last, last_at = tx.last_register_wh, tx.last_register_at
     baseline, tx_flags = tx.baseline_wh, set(tx.suspect)
+    zero = _zero(tx, baseline)
     for i in order:
         sample = samples[i]
-        sample_flags = set(_sample_flags(sample, now, tolerance, False))
+        sample_flags = _sample_flags(sample, limit, False)
+        backwards = False
         if sample.is_energy_register:
             value = sample.value
             assert value is not None  # guaranteed by is_energy_register
@@ -278,20 +262,23 @@ def track(
                 first, first_at, last, last_at = value, at, value, at
             elif at >= last_at:
                 if value < last:
-                    sample_flags.add(SuspectFlag.METER_BACKWARDS)
+                    backwards = True
                 else:
                     last, last_at = value, at
             elif at < first_at:
                 if value > first:
-                    sample_flags.add(SuspectFlag.METER_BACKWARDS)
+                    backwards = True
                 else:
                     first, first_at = value, at
             elif not first <= value <= last:
-                sample_flags.add(SuspectFlag.METER_BACKWARDS)
-            if baseline is not None and value < baseline and not _zero(tx, baseline):
-                sample_flags.add(SuspectFlag.METER_BACKWARDS)
-        flags[i] = frozenset(sample_flags)
-        tx_flags |= sample_flags & {SuspectFlag.METER_BACKWARDS, SuspectFlag.CLOCK_SKEW}
+                backwards = True
+            if baseline is not None and value < baseline and not zero:
+                backwards = True
+        if backwards:
+            sample_flags = sample_flags | _BACKWARDS
+        if sample_flags:  # most samples have none: no set work for them
+            flags[i] = sample_flags
+            tx_flags |= sample_flags & _TX_SAMPLE_FLAGS
     if (
         first is not None
         and first_at is not None
@@ -300,16 +287,33 @@ def track(
     ):
         baseline = first
         tx_flags.add(SuspectFlag.ZERO_BASELINE)
-    updated = replace(
-        tx,
+    # Built field by field rather than with dataclasses.replace, which costs half as much
+    # again (it runs for every MeterValues message).
+    updated = Transaction(
+        id=tx.id,
+        station_id=tx.station_id,
+        evse_id=tx.evse_id,
+        connector_id=tx.connector_id,
+        id_tag=tx.id_tag,
+        started_at=tx.started_at,
+        meter_start_wh=tx.meter_start_wh,
+        remote_id=tx.remote_id,
+        reservation_id=tx.reservation_id,
+        auth_status=tx.auth_status,
+        stopped_at=tx.stopped_at,
+        meter_stop_wh=tx.meter_stop_wh,
+        stop_reason=tx.stop_reason,
+        stop_id_tag=tx.stop_id_tag,
+        baseline_wh=baseline,
+        energy_wh=_energy(baseline, first, last, tx.meter_stop_wh),
         first_register_wh=first,
         first_register_at=first_at,
         last_register_wh=last,
         last_register_at=last_at,
-        baseline_wh=baseline,
         reading_count=tx.reading_count + len(samples),
-        suspect=frozenset(tx_flags),
-        energy_wh=_energy(baseline, first, last, tx.meter_stop_wh),
+        suspect=tx.suspect if len(tx_flags) == len(tx.suspect) else frozenset(tx_flags),
+        unmatched=tx.unmatched,
+        reported_id=tx.reported_id,
     )
     return updated, flags
 
@@ -371,17 +375,27 @@ def _energy(
     return max(0.0, end - start)
 
 
+_BACKWARDS = frozenset({SuspectFlag.METER_BACKWARDS})
+# Sample flags that also mark their transaction.
+_TX_SAMPLE_FLAGS = frozenset({SuspectFlag.METER_BACKWARDS, SuspectFlag.CLOCK_SKEW})
+
+
 def _sample_flags(
-    sample: MeterSample, now: datetime, tolerance: timedelta, unknown_reference: bool
+    sample: MeterSample, limit: datetime, unknown_reference: bool
 ) -> frozenset[SuspectFlag]:
+    """CLOCK_SKEW after `limit` (now + tolerance), UNPARSEABLE_VALUE, UNKNOWN_TRANSACTION."""
+    skewed = sample.at > limit
+    unparseable = sample.unparseable
+    if not (skewed or unparseable or unknown_reference):
+        return NO_FLAGS
     flags: set[SuspectFlag] = set()
-    if is_future(sample.at, now, tolerance):
+    if skewed:
         flags.add(SuspectFlag.CLOCK_SKEW)
-    if sample.unparseable:
+    if unparseable:
         flags.add(SuspectFlag.UNPARSEABLE_VALUE)
     if unknown_reference:
         flags.add(SuspectFlag.UNKNOWN_TRANSACTION)
-    return frozenset(flags) if flags else NO_FLAGS
+    return frozenset(flags)
 
 
 def _zero(tx: Transaction, baseline: float | None) -> bool:

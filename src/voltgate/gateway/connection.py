@@ -68,6 +68,10 @@ class StationConnection:
         self._replies: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._deadline_changed = asyncio.Event()
         self._debug = logging.getLogger("voltgate.gateway").isEnabledFor(logging.DEBUG)
+        # Label children by (action, result) and by action: `.labels()` costs a lock, a tuple
+        # and a dict lookup per call, and every answered CALL records two metrics.
+        self._counted: dict[tuple[str, str], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     async def run(self) -> None:
         """Pump frames until the socket closes."""
@@ -183,10 +187,18 @@ class StationConnection:
                 call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR)
             )
             result = "InternalError"
-        self._metrics.messages.labels(self._protocol, call.action, result).inc()
-        self._metrics.latency.labels(self._protocol, call.action).observe(
-            time.perf_counter() - started
-        )
+        elapsed = time.perf_counter() - started
+        counter = self._counted.get((call.action, result))
+        if counter is None:
+            counter = self._metrics.messages.labels(self._protocol, call.action, result)
+            self._counted[call.action, result] = counter
+        counter.inc()
+        histogram = self._timed.get(call.action)
+        if histogram is None:
+            histogram = self._timed[call.action] = self._metrics.latency.labels(
+                self._protocol, call.action
+            )
+        histogram.observe(elapsed)
 
     def _resolve(self, unique_id: str, reply: CallResult | CallError) -> None:
         future = self._replies.pop(unique_id, None)

@@ -12,11 +12,13 @@ through `encode` and is validated again by `OcppSession.send_result`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import msgspec
+import msgspec.inspect
 from msgspec.structs import force_setattr
 
 from voltgate.ocpp.errors import ErrorKind, PayloadError
@@ -52,8 +54,39 @@ def decode(model_type: type[M], payload: Mapping[str, Any]) -> M:
 def encode(model: WireModel) -> dict[str, Any]:
     """The wire payload of `model`: wire names, unset optional fields left out,
     timestamps formatted by `format_timestamp`."""
-    payload: dict[str, Any] = _format_times(msgspec.to_builtins(model, builtin_types=(datetime,)))
+    if not _has_times(type(model)):  # most answers (MeterValues, StatusNotification ...)
+        payload: dict[str, Any] = msgspec.to_builtins(model)
+        return payload
+    payload = _format_times(msgspec.to_builtins(model, builtin_types=(datetime,)))
     return payload
+
+
+@functools.cache
+def _has_times(model_type: type[WireModel]) -> bool:
+    """Whether a datetime can occur anywhere in `model_type` (a pure function of the type,
+    cached like `re` caches patterns), so that `encode` walks only payloads that need it."""
+    return _contains_datetime(msgspec.inspect.type_info(model_type))
+
+
+def _contains_datetime(info: msgspec.inspect.Type, seen: set[int] | None = None) -> bool:
+    seen = set() if seen is None else seen
+    if id(info) in seen:
+        return False
+    seen.add(id(info))
+    if isinstance(info, msgspec.inspect.DateTimeType):
+        return True
+    if isinstance(info, msgspec.inspect.StructType):
+        return any(_contains_datetime(field.type, seen) for field in info.fields)
+    if isinstance(info, msgspec.inspect.UnionType):
+        return any(_contains_datetime(t, seen) for t in info.types)
+    if isinstance(info, msgspec.inspect.ListType | msgspec.inspect.TupleType):
+        item = getattr(info, "item_type", None)
+        if item is not None:
+            return _contains_datetime(item, seen)
+        return any(_contains_datetime(t, seen) for t in getattr(info, "item_types", ()))
+    if isinstance(info, msgspec.inspect.DictType):
+        return _contains_datetime(info.value_type, seen)
+    return isinstance(info, msgspec.inspect.AnyType)
 
 
 def format_timestamp(value: datetime) -> str:

@@ -13,12 +13,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Boolean, Float, Integer, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
 from voltgate.storage.sql import Compiled, Processor
 from voltgate.storage.types import UTCDateTime
+
+
+def newest_register(evses: Any, excluded: Any) -> dict[str, Any]:
+    """SET clause of an EVSE register upsert: keep the newer of the stored and the new
+    register, so an old sample replayed late never moves it back."""
+    newer = or_(
+        evses.c.last_register_at.is_(None),
+        evses.c.last_register_at <= excluded.last_register_at,
+    )
+    return {
+        "last_register_wh": case(
+            (newer, excluded.last_register_wh), else_=evses.c.last_register_wh
+        ),
+        "last_register_at": case(
+            (newer, excluded.last_register_at), else_=evses.c.last_register_at
+        ),
+    }
 
 
 class MultiInsert:
@@ -79,7 +96,7 @@ class TrackedInsert(MultiInsert):
 
     Parameters after the rows: ``n`` (row count), ``_id`` and the transaction's register
     columns, ``_s``/``_e``/``wh``/``at`` for the EVSE and ``has_register``. The result rows
-    are ``(key, evse_rows_updated)`` for each inserted sample.
+    are ``(key, evse_rows_written)`` for each inserted row.
     """
 
     def __init__(
@@ -124,20 +141,21 @@ class TrackedInsert(MultiInsert):
             .returning(tx.c.id)
             .cte("tx_update")
         )
-        at = bindparam("at", type_=UTCDateTime())
-        newer = or_(e.c.last_register_at.is_(None), e.c.last_register_at <= at)
+        # The EVSE register is upserted: a missing EVSE row is created, as `ensure_evse`
+        # would, so "all new with a register" always means "EVSE register written".
+        evse_upsert = postgresql.insert(e).from_select(
+            ["station_id", "evse_id", "last_register_wh", "last_register_at"],
+            select(
+                bindparam("_s", type_=e.c.station_id.type),
+                bindparam("_e", type_=e.c.evse_id.type),
+                bindparam("wh", type_=Float()),
+                bindparam("at", type_=UTCDateTime()),
+            ).where(all_new, bindparam("has_register", type_=Boolean())),
+        )
         evse_update = (
-            update(e)
-            .where(
-                and_(e.c.station_id == bindparam("_s"), e.c.evse_id == bindparam("_e")),
-                all_new,
-                bindparam("has_register", type_=Boolean()),
-            )
-            .values(
-                last_register_wh=case(
-                    (newer, bindparam("wh", type_=Float())), else_=e.c.last_register_wh
-                ),
-                last_register_at=case((newer, at), else_=e.c.last_register_at),
+            evse_upsert.on_conflict_do_update(
+                index_elements=[e.c.station_id, e.c.evse_id],
+                set_=newest_register(e, evse_upsert.excluded),
             )
             .returning(e.c.evse_id)
             .cte("evse_update")

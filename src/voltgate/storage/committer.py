@@ -8,6 +8,13 @@ order in ONE transaction and commits; only then does each `submit` return its un
 result ("acknowledged means durable"). While a batch commits, new units queue up, so the
 batch size adapts to the load: one unit when idle, hundreds under a storm.
 
+Under light load every unit pays a whole commit alone (an fsync on SQLite, the BEGIN and
+COMMIT round trips on PostgreSQL). With `linger_s` set, when fewer than `linger_until`
+units wait, the committer waits up to `linger_s` for more before it starts the batch
+(PostgreSQL's `commit_delay` idea): a few milliseconds of latency for fewer commits. Off by
+default; measured in docs/adr/0003-hot-path.md. Under load enough units wait and nobody
+lingers.
+
 Failures:
 
 * A unit raises (a bug or bad data): the batch is rolled back. The units before it are
@@ -24,6 +31,7 @@ Failures:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +40,7 @@ from typing import Any, TypeVar
 
 import structlog
 
-from voltgate.domain.ports import Repositories
+from voltgate.domain.ports import Reads, Repositories
 from voltgate.storage.database import Database
 from voltgate.storage.repositories import SqlRepositories
 from voltgate.storage.retry import describe, is_transient
@@ -50,6 +58,7 @@ class CommitterClosed(RuntimeError):
 class _Unit:
     work: Callable[[Repositories], Any]
     future: asyncio.Future[Any]
+    reads: Reads | None
 
 
 class _UnitFailed(Exception):
@@ -69,6 +78,8 @@ class Committer:
         on_batch: called with the size of every committed batch (metrics).
         on_retry: called with the error before every retry of a transient failure.
         backoff_initial_s, backoff_max_s: retry delays double from the first to the cap.
+        linger_s: how long a small batch waits for more units (0: never).
+        linger_until: a batch this large starts at once.
     """
 
     def __init__(
@@ -80,9 +91,13 @@ class Committer:
         on_retry: Callable[[BaseException], None] | None = None,
         backoff_initial_s: float = 0.05,
         backoff_max_s: float = 5.0,
+        linger_s: float = 0.0,
+        linger_until: int = 8,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
+        if linger_s < 0:
+            raise ValueError("linger_s must not be negative")
         self._db = db
         self._max_batch = max_batch
         self._on_batch = on_batch
@@ -91,6 +106,9 @@ class Committer:
         self._backoff_max_s = backoff_max_s
         self._pending: deque[_Unit] = deque()
         self._wakeup = asyncio.Event()
+        self._linger_s = linger_s
+        self._linger_until = min(linger_until, max_batch)
+        self._enough = asyncio.Event()  # set once `linger_until` units wait
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._in_flight: list[_Unit] = []
@@ -117,19 +135,23 @@ class Committer:
         """Commit what is queued, then stop. Cancelling this call abandons the queue."""
         self._closing = True
         self._wakeup.set()
+        self._enough.set()
         if self._task is not None:
             await self._task
 
-    async def submit(self, work: Callable[[Repositories], T]) -> T:
+    async def submit(self, work: Callable[[Repositories], T], reads: Reads | None = None) -> T:
         """Run `work` in a transaction with other waiting units; return after the commit.
 
+        `reads` declares rows the unit will read; the batch reads them all in one query.
         Raises whatever `work` raised (its writes are rolled back), or CommitterClosed.
         """
         if self._task is None or self._closing:
             raise CommitterClosed("the committer is not running")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Unit(work, future))
+        self._pending.append(_Unit(work, future, reads))
         self._wakeup.set()
+        if len(self._pending) >= self._linger_until:
+            self._enough.set()
         return await future
 
     async def _run(self) -> None:
@@ -141,6 +163,8 @@ class Committer:
                     self._wakeup.clear()
                     await self._wakeup.wait()
                     continue
+                if self._linger_s and len(self._pending) < self._linger_until:
+                    await self._linger()
                 batch: list[_Unit] = []
                 while self._pending and len(batch) < self._max_batch:
                     unit = self._pending.popleft()
@@ -162,6 +186,15 @@ class Committer:
                 self._in_flight.append(self._pending.popleft())
             for unit in self._in_flight:
                 self._fail(unit, CommitterClosed("the committer stopped"))
+
+    async def _linger(self) -> None:
+        """Wait until `linger_until` units wait, `linger_s` passed, or `stop` was called."""
+        if self._closing:
+            return
+        self._enough.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._linger_s):
+                await self._enough.wait()
 
     async def _commit(self, batch: list[_Unit]) -> None:
         while batch:
@@ -235,6 +268,9 @@ class Committer:
 
 
 def _run_units(batch: list[_Unit], repos: SqlRepositories) -> list[Any]:
+    ids = [tx_id for unit in batch if unit.reads for tx_id in unit.reads.transactions]
+    if len(ids) > 1:
+        repos.transactions.prefetch(ids)
     results = []
     for index, unit in enumerate(batch):
         try:

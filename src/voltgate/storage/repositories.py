@@ -165,8 +165,12 @@ class SqlRepositories:
         self.connectors = SqlConnectors(db, statements)
         self.tokens = SqlTokens(db, statements)
         self.transactions = SqlTransactions(db, statements)
-        self.meter_values = SqlMeterValues(db, statements)
+        self.meter_values = SqlMeterValues(db, statements, self.transactions)
         self.events = SqlStationEvents(db, statements)
+
+    def reset(self) -> None:
+        """Forget what the previous database transaction left behind (prefetched rows)."""
+        self.transactions.reset()
 
 
 def _station(row: Row) -> Station:

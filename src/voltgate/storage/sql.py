@@ -38,7 +38,7 @@ class Compiled:
         column_keys: for INSERT/UPDATE without explicit values, the columns to render.
     """
 
-    __slots__ = ("binds", "defaults", "names", "results", "sql")
+    __slots__ = ("_bound", "_processed", "binds", "defaults", "names", "results", "sql")
 
     def __init__(
         self,
@@ -65,27 +65,47 @@ class Compiled:
         self.results: tuple[Processor, ...] = tuple(
             _result_processor(column.type, dialect) for column in columns
         )
+        # Only the binds and columns that have a processor (most have none): the MeterValues
+        # path binds a dozen values and reads a 24-column transaction row per message.
+        self._bound = tuple(
+            (index, process) for index, process in enumerate(self.binds) if process is not None
+        )
+        self._processed = tuple(
+            (index, process) for index, process in enumerate(self.results) if process is not None
+        )
 
     def parameters(self, params: Mapping[str, Any]) -> list[Any]:
         """Positional parameters in bind order, converted by the dialect's processors."""
-        out = []
-        for name, process in zip(self.names, self.binds, strict=True):
-            value = params[name] if name in params else self.defaults[name]
-            out.append(value if process is None or value is None else process(value))
+        if self.defaults:
+            params = {**self.defaults, **params}
+        out = [params[name] for name in self.names]
+        for index, process in self._bound:
+            value = out[index]
+            if value is not None:
+                out[index] = process(value)
         return out
 
     def row(self, raw: Sequence[Any]) -> Row:
         """A result row with the dialect's result processors applied."""
-        return tuple(
-            value if process is None or value is None else process(value)
-            for value, process in zip(raw, self.results, strict=True)
-        )
+        if not self._processed:
+            return tuple(raw)
+        values = list(raw)
+        for index, process in self._processed:
+            value = values[index]
+            if value is not None:
+                values[index] = process(value)
+        return tuple(values)
 
 
 class Executor:
     """Runs `Compiled` statements on the DBAPI connection behind `connection`."""
 
-    __slots__ = ("_cursor", "_dbapi", "_dialect", "connection")
+    __slots__ = ("_cursor", "_dbapi", "_deferred", "_dialect", "connection")
+
+    @property
+    def dbapi_connection(self) -> Any:
+        """The DBAPI connection this executor runs on."""
+        return self._dbapi
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -93,6 +113,29 @@ class Executor:
         self._dbapi = connection.connection.dbapi_connection
         assert self._dbapi is not None
         self._cursor: Any = self._dbapi.cursor()
+        self._deferred: list[tuple[Compiled, Sequence[Any]]] = []
+
+    def defer(self, statement: Compiled, parameters: Sequence[Any]) -> None:
+        """Queue a statement whose result nobody reads; it is sent before the next
+        statement, or by `flush`. Runs of the same statement go out as one pipelined
+        `executemany`: on PostgreSQL one round trip for a whole batch of units."""
+        self._deferred.append((statement, parameters))
+
+    def flush(self) -> None:
+        """Send the deferred statements, in order."""
+        deferred, self._deferred = self._deferred, []
+        start = 0
+        while start < len(deferred):
+            statement = deferred[start][0]
+            end = start + 1
+            while end < len(deferred) and deferred[end][0] is statement:
+                end += 1
+            self._call(self._cursor.executemany, statement, [p for _, p in deferred[start:end]])
+            start = end
+
+    def discard(self) -> None:
+        """Drop deferred statements (their transaction was rolled back)."""
+        self._deferred.clear()
 
     def rows(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
         """All result rows."""
@@ -122,8 +165,15 @@ class Executor:
         self._send(statement, statement.parameters(params))
 
     def _send(self, statement: Compiled, parameters: Sequence[Any]) -> None:
+        if self._deferred:
+            self.flush()
+        self._call(self._cursor.execute, statement, parameters)
+
+    def _call(
+        self, method: Callable[[str, Any], Any], statement: Compiled, parameters: Any
+    ) -> None:
         try:
-            self._cursor.execute(statement.sql, parameters)
+            method(statement.sql, parameters)
         except self._dialect.loaded_dbapi.Error as error:
             disconnect = self._dialect.is_disconnect(error, self._dbapi, self._cursor)
             if disconnect:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import JSON
 
-from voltgate.storage.types import UTCDateTime
+from voltgate.storage.types import PackedJson, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -140,6 +140,8 @@ transactions = Table(
     Index("ix_transactions_station_id_id", "station_id", "id"),
 )
 
+# One row per meterValue element (one timestamp of one message); its sampled values are
+# packed in `samples` (`storage.samples`): JSONB on PostgreSQL, JSON text on SQLite.
 meter_values = Table(
     "meter_values",
     metadata,
@@ -150,19 +152,9 @@ meter_values = Table(
     Column("transaction_id", Integer(), ForeignKey("transactions.id")),
     Column("reported_transaction_id", BigInteger()),
     Column("at", UTCDateTime(), nullable=False),
-    Column("measurand", String(), nullable=False),
-    Column("phase", String()),
-    Column("location", String(), nullable=False),
-    Column("context", String(), nullable=False),
-    Column("format", String(), nullable=False),
-    Column("unit_raw", String()),
-    Column("value_raw", String(), nullable=False),
-    Column("value", Float()),
-    Column("unit", String()),
-    Column("signed_data", String()),
-    Column("flags", String(), nullable=False, server_default=""),
+    Column("samples", PackedJson(), nullable=False),
     Index("ix_meter_values_transaction_id_at", "transaction_id", "at"),
-    # Only samples naming an unknown transaction (kept for reconciliation) are indexed here.
+    # Only rows naming an unknown transaction (kept for reconciliation) are indexed here.
     Index(
         "ix_meter_values_unmatched",
         "station_id",

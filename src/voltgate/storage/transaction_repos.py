@@ -1,9 +1,10 @@
 """SQL implementations of the transaction and meter value ports (the hot path).
 
-A MeterValues message costs: one primary-key SELECT of the transaction, one multi-row
-``INSERT ... ON CONFLICT DO NOTHING RETURNING key`` of its samples, one UPDATE of the
-transaction and one UPDATE of the EVSE register. Rows map positionally onto the domain
-dataclasses (`statements.TX_FIELDS`, `statements.MV_FIELDS`), which is cheaper than
+A MeterValues message costs: one primary-key SELECT of the transaction, one
+``INSERT ... ON CONFLICT DO NOTHING RETURNING key`` of one row per meterValue element (its
+samples packed, `storage.samples`), one UPDATE of the transaction and one UPDATE of the EVSE
+register (on PostgreSQL the last three are one statement). Rows map positionally onto the
+domain dataclasses (`statements.TX_FIELDS`, `statements.MV_FIELDS`), which is cheaper than
 building dicts.
 """
 
@@ -14,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from voltgate.domain.authorization import AuthStatus, token_key
-from voltgate.domain.meter import MeterSample
-from voltgate.domain.transactions import MeterReading, Transaction
+from voltgate.domain.readings import MeterReading, MeterRecord
+from voltgate.domain.transactions import Transaction
+from voltgate.storage import samples as packed
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import TX_FIELDS, Statements
 from voltgate.storage.types import decode_flags, encode_flags
@@ -25,18 +27,43 @@ _SUSPECT = TX_FIELDS.index("suspect")
 
 
 class SqlTransactions:
-    """`domain.ports.TransactionRepository` in SQL."""
+    """`domain.ports.TransactionRepository` in SQL.
+
+    `prefetch` (PostgreSQL) reads the transactions a batch's units declared in one query
+    and keeps them until the first `get` of each; any write to a transaction drops its
+    prefetched copy, so a unit always sees the writes of the units before it.
+    """
 
     def __init__(self, db: Executor, sql: Statements) -> None:
         self._db = db
         self._sql = sql
+        self._prefetched: dict[int, Row] = {}
+
+    def reset(self) -> None:
+        """Forget prefetched rows (a new database transaction starts)."""
+        self._prefetched.clear()
+
+    def prefetch(self, transaction_ids: Sequence[int]) -> None:
+        """Read these transactions in one round trip, for the `get` calls that follow."""
+        statement = self._sql.tx_get_many
+        if statement is None:  # SQLite: reading each in process costs as much
+            return
+        ids = sorted({i for i in transaction_ids if 0 < i < 2**31})
+        for row in self._db.rows(statement, {"ids": ids}):
+            self._prefetched[row[0]] = row
 
     def get(self, transaction_id: int) -> Transaction | None:
         # OCPP 1.6 ids are int32; anything else (-1, huge) cannot be ours.
         if not 0 < transaction_id < 2**31:
             return None
-        row = self._db.first(self._sql.tx_get, {"id": transaction_id})
+        row = self._prefetched.pop(transaction_id, None)
+        if row is None:
+            row = self._db.first(self._sql.tx_get, {"id": transaction_id})
         return None if row is None else _transaction(row)
+
+    def forget(self, transaction_id: int) -> None:
+        """Drop the prefetched copy of a transaction that is being written."""
+        self._prefetched.pop(transaction_id, None)
 
     def find(self, key: bytes) -> Transaction | None:
         row = self._db.first(self._sql.tx_find, {"key": key})
@@ -50,11 +77,13 @@ class SqlTransactions:
         return None if row is None else int(row[0])
 
     def save(self, tx: Transaction) -> None:
+        self.forget(tx.id)
         params = _params(tx)
         params["_id"] = params.pop("id")
         self._db.run(self._sql.tx_save, params)
 
     def save_registers(self, tx: Transaction) -> None:
+        self.forget(tx.id)
         self._db.run(self._sql.tx_save_registers, _register_params(tx, ""))
 
     def has_open_elsewhere(
@@ -71,51 +100,85 @@ class SqlTransactions:
 class SqlMeterValues:
     """`domain.ports.MeterValueRepository` in SQL."""
 
-    def __init__(self, db: Executor, sql: Statements) -> None:
+    def __init__(self, db: Executor, sql: Statements, transactions: SqlTransactions) -> None:
         self._db = db
         self._sql = sql
+        self._transactions = transactions
 
-    def add(self, readings: Sequence[MeterReading]) -> set[bytes]:
+    def add(self, records: Sequence[MeterRecord]) -> set[bytes]:
         inserted: set[bytes] = set()
         step = self._sql.mv_add.MAX_ROWS
-        for first in range(0, len(readings), step):
-            chunk = readings[first : first + step]
+        for first in range(0, len(records), step):
+            chunk = records[first : first + step]
             statement = self._sql.mv_add.for_rows(len(chunk))
-            params = self._sql.mv_add.parameters([_reading_values(r) for r in chunk])
+            params = self._sql.mv_add.parameters([_record_values(r) for r in chunk])
             inserted.update(bytes(row[0]) for row in self._db.raw_rows(statement, params))
         return inserted
 
     def add_for_transaction(
         self,
-        readings: Sequence[MeterReading],
+        records: Sequence[MeterRecord],
         tx: Transaction,
         register: tuple[float, datetime] | None,
     ) -> tuple[set[bytes], bool]:
+        self._transactions.forget(tx.id)
         tracked = self._sql.mv_add_tracked
-        if tracked is None or not 0 < len(readings) <= tracked.MAX_ROWS:
-            return self._add_then_update(readings, tx, register)
-        extra = _register_params(tx, "t_")
-        wh, at = register if register is not None else (None, None)
-        extra.update(
-            n=len(readings), _s=tx.station_id, _e=tx.evse_id, wh=wh, at=at,
-            has_register=register is not None,
-        )  # fmt: skip
-        rows = [_reading_values(r) for r in readings]
+        if tracked is None or not 0 < len(records) <= tracked.MAX_ROWS:
+            return self._add_then_update(records, tx, register)
+        extra = self._tracked_extra(len(records), tx, register)
+        rows = [_record_values(r) for r in records]
         result = self._db.raw_rows(
             tracked.for_rows(len(rows)), tracked.tracked_parameters(rows, extra)
         )
         inserted = {bytes(key) for key, _ in result}
         return inserted, bool(result) and result[0][1] > 0
 
+    def add_one_for_transaction(
+        self,
+        record: MeterRecord,
+        tx: Transaction,
+        register: tuple[float, datetime] | None,
+    ) -> None:
+        self._transactions.forget(tx.id)
+        tracked = self._sql.mv_add_tracked
+        if tracked is None:  # SQLite: no round trips to save, run it now
+            if not self.add([record]):
+                return
+            self._db.run(self._sql.tx_save_registers, _register_params(tx, ""))
+            if register is not None:
+                params = {
+                    "_s": tx.station_id,
+                    "_e": tx.evse_id,
+                    "wh": register[0],
+                    "at": register[1],
+                }
+                self._db.run(self._sql.evse_register_upsert, params)
+            return
+        extra = self._tracked_extra(1, tx, register)
+        self._db.defer(
+            tracked.for_rows(1), tracked.tracked_parameters([_record_values(record)], extra)
+        )
+
+    def _tracked_extra(
+        self, count: int, tx: Transaction, register: tuple[float, datetime] | None
+    ) -> dict[str, Any]:
+        extra = _register_params(tx, "t_")
+        wh, at = register if register is not None else (None, None)
+        extra.update(
+            n=count, _s=tx.station_id, _e=tx.evse_id, wh=wh, at=at,
+            has_register=register is not None,
+        )  # fmt: skip
+        return extra
+
     def _add_then_update(
         self,
-        readings: Sequence[MeterReading],
+        records: Sequence[MeterRecord],
         tx: Transaction,
         register: tuple[float, datetime] | None,
     ) -> tuple[set[bytes], bool]:
         """The same contract in up to three statements (SQLite: no round trips to save)."""
-        inserted = self.add(readings)
-        if len(inserted) < len(readings):
+        inserted = self.add(records)
+        if len(inserted) < len(records):
             return inserted, False
         self._db.run(self._sql.tx_save_registers, _register_params(tx, ""))
         if register is None:
@@ -125,11 +188,11 @@ class SqlMeterValues:
 
     def list_for_transaction(self, transaction_id: int) -> list[MeterReading]:
         rows = self._db.rows(self._sql.mv_list, {"tx": transaction_id})
-        return [_reading(row) for row in rows]
+        return [reading for row in rows for reading in _record(row).readings()]
 
     def list_unmatched(self, station_id: str) -> list[MeterReading]:
         rows = self._db.rows(self._sql.mv_unmatched, {"_s": station_id})
-        return [_reading(row) for row in rows]
+        return [reading for row in rows for reading in _record(row).readings()]
 
     def adopt(self, station_id: str, reported_id: int, transaction_id: int) -> int:
         params = {"_s": station_id, "reported": reported_id, "tx": transaction_id}
@@ -189,47 +252,23 @@ def _params(tx: Transaction) -> dict[str, Any]:
     }
 
 
-def _reading_values(reading: MeterReading) -> tuple[Any, ...]:
-    """A reading as a row in `statements.MV_FIELDS` order."""
-    sample = reading.sample
+def _record_values(record: MeterRecord) -> tuple[Any, ...]:
+    """A record as a row in `statements.MV_FIELDS` order."""
     return (
-        reading.key,
-        reading.station_id,
-        reading.evse_id,
-        reading.connector_id,
-        reading.transaction_id,
-        reading.reported_transaction_id,
-        sample.at,
-        sample.measurand,
-        sample.phase,
-        sample.location,
-        sample.context,
-        sample.format,
-        sample.unit_raw,
-        sample.value_raw,
-        sample.value,
-        sample.unit,
-        sample.signed_data,
-        encode_flags(reading.flags),
+        record.key,
+        record.station_id,
+        record.evse_id,
+        record.connector_id,
+        record.transaction_id,
+        record.reported_transaction_id,
+        record.at,
+        packed.pack(record.samples, record.flags),
     )
 
 
-def _reading(row: Row) -> MeterReading:
-    (key, station_id, evse_id, connector_id, tx_id, reported, at, measurand, phase, location,
-     context, fmt, unit_raw, value_raw, value, unit, signed_data, flags) = row  # fmt: skip
-    sample = MeterSample(
-        at=at,
-        value_raw=value_raw,
-        value=value,
-        unit=unit,
-        unit_raw=unit_raw,
-        measurand=measurand,
-        phase=phase,
-        location=location,
-        context=context,
-        format=fmt,
-        signed_data=signed_data,
-    )
-    return MeterReading(
-        bytes(key), station_id, evse_id, connector_id, tx_id, reported, sample, decode_flags(flags)
+def _record(row: Row) -> MeterRecord:
+    key, station_id, evse_id, connector_id, tx_id, reported, at, text = row
+    samples, flags = packed.unpack(text, at)
+    return MeterRecord(
+        bytes(key), station_id, evse_id, connector_id, tx_id, reported, at, samples, flags
     )

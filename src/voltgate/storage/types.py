@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.types import DateTime, Text, TypeDecorator, TypeEngine
 
 from voltgate.domain.transactions import NO_FLAGS, SuspectFlag
 
@@ -54,6 +55,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class PackedJson(TypeDecorator[str]):
+    """JSON that storage encodes and decodes itself: JSONB on PostgreSQL, TEXT on SQLite.
+
+    Values are JSON text both ways (`storage.samples` encodes them with msgspec), so the
+    dialect's own JSON serialisation is switched off.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB())
+        return dialect.type_descriptor(Text())
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        return None
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        return None
 
 
 def encode_flags(flags: frozenset[SuspectFlag]) -> str:

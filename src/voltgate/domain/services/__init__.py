@@ -13,6 +13,7 @@ from voltgate.domain.authorization import AuthStatus, IdToken, TokenDecision, To
 from voltgate.domain.events import StationEvent
 from voltgate.domain.meter import MeterSample, normalise
 from voltgate.domain.ports import Clock, UnitOfWork
+from voltgate.domain.readings import MeterReading
 from voltgate.domain.services.authorization import AuthorizationService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.stations import StationService
@@ -28,7 +29,6 @@ from voltgate.domain.stations import (
     UnknownStationPolicy,
 )
 from voltgate.domain.transactions import (
-    MeterReading,
     StartRequest,
     StartResult,
     StopRequest,

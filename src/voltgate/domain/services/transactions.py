@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from voltgate.domain import transactions as rules
 from voltgate.domain.authorization import TokenDecision, decide
 from voltgate.domain.events import STOP_CONFLICT, StationEvent
-from voltgate.domain.keys import event_key, sample_keys, start_key, unmatched_stop_key
+from voltgate.domain.keys import event_key, record_keys, start_key, unmatched_stop_key
 from voltgate.domain.meter import MeterSample
-from voltgate.domain.ports import Clock, Repositories, UnitOfWork
+from voltgate.domain.ports import Clock, Reads, Repositories, UnitOfWork
+from voltgate.domain.readings import MeterReading, MeterRecord
 from voltgate.domain.services.stations import ensure_evse
 from voltgate.domain.transactions import (
-    MeterReading,
     StartRequest,
     StartResult,
     StopRequest,
@@ -127,7 +127,7 @@ class TransactionService:
             tx = None if transaction_id is None else repos.transactions.get(transaction_id)
             tx = _own(tx, station_id)
             if tx is not None:
-                _add_samples(repos, tx, samples, now, tolerance)
+                _store_samples(repos, tx, samples, now, tolerance)
                 return
             _, flags = rules.track(
                 None,
@@ -137,24 +137,14 @@ class TransactionService:
                 unknown_reference=transaction_id is not None,
             )
             ref = "-" if transaction_id is None else f"r{transaction_id}"
-            keys = sample_keys(station_id, evse_id, connector_id, ref, samples)
-            readings = [
-                MeterReading(
-                    keys[i],
-                    station_id,
-                    evse_id,
-                    connector_id,
-                    None,
-                    transaction_id,
-                    sample,
-                    flags[i],
-                )
-                for i, sample in enumerate(samples)
-            ]
-            inserted = repos.meter_values.add(readings)
-            _record_evse_register(repos, station_id, evse_id, readings, inserted)
+            records = _records(
+                station_id, evse_id, connector_id, None, transaction_id, ref, samples, flags
+            )
+            inserted = repos.meter_values.add(records)
+            _record_evse_register(repos, station_id, evse_id, records, inserted)
 
-        await self._uow.submit(work)
+        reads = None if transaction_id is None else Reads(transactions=(transaction_id,))
+        await self._uow.submit(work, reads)
 
     async def get(self, transaction_id: int) -> Transaction | None:
         """The transaction, or None."""
@@ -165,7 +155,7 @@ class TransactionService:
         return await self._uow.submit(work)
 
     async def readings(self, transaction_id: int) -> list[MeterReading]:
-        """A transaction's stored samples in timestamp order."""
+        """A transaction's stored samples in timestamp order (as reported within a time)."""
 
         def work(repos: Repositories) -> list[MeterReading]:
             return repos.meter_values.list_for_transaction(transaction_id)
@@ -205,45 +195,107 @@ def _add_samples(
     if not samples:
         return tx
     tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
-    keys = sample_keys(tx.station_id, tx.evse_id, tx.connector_id, f"t{tx.id}", samples)
-    readings = [
-        MeterReading(
-            keys[i],
-            tx.station_id,
-            tx.evse_id,
-            tx.connector_id,
-            tx.id,
-            tx.reported_id,
-            sample,
-            flags[i],
-        )
-        for i, sample in enumerate(samples)
-    ]
     assert tracked is not None
-    register = _newest_register(readings)
-    inserted, evse_written = repos.meter_values.add_for_transaction(readings, tracked, register)
+    records = _records(
+        tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, f"t{tx.id}",
+        samples, flags,
+    )  # fmt: skip
+    register = _newest_register(records)
+    inserted, evse_written = repos.meter_values.add_for_transaction(records, tracked, register)
     if not inserted:
         return tx  # all seen before: a retried message changes nothing
-    if len(inserted) < len(readings):
-        # Some samples were stored by an earlier message: count only the new ones.
-        fresh = [r.sample for r in readings if r.key in inserted]
+    if len(inserted) < len(records):
+        # Some meterValue elements were stored by an earlier message: count only the new ones.
+        fresh = [sample for r in records if r.key in inserted for sample in r.samples]
         tracked, _ = rules.track(tx, fresh, now=now, tolerance=tolerance)
         assert tracked is not None
         repos.transactions.save_registers(tracked)
-        _record_evse_register(repos, tx.station_id, tx.evse_id, readings, inserted)
+        _record_evse_register(repos, tx.station_id, tx.evse_id, records, inserted)
     elif register is not None and not evse_written:
         ensure_evse(repos, tx.station_id, tx.evse_id)
         repos.connectors.record_register(tx.station_id, tx.evse_id, *register)
     return tracked
 
 
-def _newest_register(readings: Sequence[MeterReading]) -> tuple[float, datetime] | None:
-    """The newest energy register among `readings` as (wh, at), if any."""
+def _store_samples(
+    repos: Repositories,
+    tx: Transaction,
+    samples: Sequence[MeterSample],
+    now: datetime,
+    tolerance: timedelta,
+) -> None:
+    """`_add_samples` for a caller that needs no outcome (MeterValues).
+
+    A message with one meterValue element (nearly all of them) is stored either whole or
+    not at all (a retry), so the outcome needs no follow-up and the write may be sent
+    later: `add_one_for_transaction`. Anything else takes the general path.
+    """
+    if samples and all(sample.at == samples[0].at for sample in samples):
+        tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
+        assert tracked is not None
+        ref = f"t{tx.id}"
+        [record] = _records(
+            tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, ref, samples, flags
+        )
+        repos.meter_values.add_one_for_transaction(record, tracked, _newest_register([record]))
+        return
+    _add_samples(repos, tx, samples, now, tolerance)
+
+
+def _records(
+    station_id: str,
+    evse_id: int,
+    connector_id: int,
+    transaction_id: int | None,
+    reported_id: int | None,
+    ref: str,
+    samples: Sequence[MeterSample],
+    flags: Sequence[frozenset[rules.SuspectFlag]],
+) -> list[MeterRecord]:
+    """`samples` (with their `flags`) as one record per timestamp, in order of appearance.
+
+    A meterValue element of OCPP 1.6 §7.10 is one timestamp with its sampled values; the
+    flat list the handlers pass is grouped back by time.
+    """
+    if not samples:
+        return []
+    first_at = samples[0].at
+    if all(sample.at == first_at for sample in samples):  # one meterValue: the usual case
+        groups = [(first_at, tuple(samples), tuple(flags))]
+    else:
+        by_time: dict[datetime, list[int]] = {}
+        for i, sample in enumerate(samples):
+            by_time.setdefault(sample.at, []).append(i)
+        groups = [
+            (at, tuple(samples[i] for i in indexes), tuple(flags[i] for i in indexes))
+            for at, indexes in by_time.items()
+        ]
+    keys = record_keys(
+        station_id, evse_id, connector_id, ref, [(at, group) for at, group, _ in groups]
+    )
+    return [
+        MeterRecord(
+            key,
+            station_id,
+            evse_id,
+            connector_id,
+            transaction_id,
+            reported_id,
+            at,
+            group,
+            group_flags,
+        )
+        for key, (at, group, group_flags) in zip(keys, groups, strict=True)
+    ]
+
+
+def _newest_register(records: Sequence[MeterRecord]) -> tuple[float, datetime] | None:
+    """The newest energy register among the samples of `records` as (wh, at), if any."""
     newest = None
-    for reading in readings:
-        sample = reading.sample
-        if sample.is_energy_register and (newest is None or sample.at > newest.at):
-            newest = sample
+    for record in records:
+        for sample in record.samples:
+            if sample.is_energy_register and (newest is None or sample.at > newest.at):
+                newest = sample
     if newest is None or newest.value is None:
         return None
     return newest.value, newest.at
@@ -253,11 +305,11 @@ def _record_evse_register(
     repos: Repositories,
     station_id: str,
     evse_id: int,
-    readings: Sequence[MeterReading],
+    records: Sequence[MeterRecord],
     inserted: set[bytes],
 ) -> None:
     """Remember the newest energy register per EVSE (used to spot a bogus meterStart 0)."""
-    register = _newest_register([r for r in readings if r.key in inserted])
+    register = _newest_register([r for r in records if r.key in inserted])
     if register is None:
         return
     if not repos.connectors.record_register(station_id, evse_id, *register):

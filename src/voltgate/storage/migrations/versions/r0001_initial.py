@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0001"
 down_revision = None
@@ -18,6 +19,7 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 KEY = sa.LargeBinary(16)
 FALSE = sa.text("false")
+PACKED = sa.Text().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
@@ -135,17 +137,8 @@ def upgrade() -> None:
         sa.Column("transaction_id", sa.Integer()),
         sa.Column("reported_transaction_id", sa.BigInteger()),
         sa.Column("at", TS, nullable=False),
-        sa.Column("measurand", sa.String(), nullable=False),
-        sa.Column("phase", sa.String()),
-        sa.Column("location", sa.String(), nullable=False),
-        sa.Column("context", sa.String(), nullable=False),
-        sa.Column("format", sa.String(), nullable=False),
-        sa.Column("unit_raw", sa.String()),
-        sa.Column("value_raw", sa.String(), nullable=False),
-        sa.Column("value", sa.Float()),
-        sa.Column("unit", sa.String()),
-        sa.Column("signed_data", sa.String()),
-        sa.Column("flags", sa.String(), nullable=False, server_default=""),
+        # One row per meterValue element, its sampled values packed as JSON.
+        sa.Column("samples", PACKED, nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_meter_values"),
         sa.ForeignKeyConstraint(
             ["station_id"], ["stations.id"], name="fk_meter_values_station_id_stations"
