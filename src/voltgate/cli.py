@@ -117,7 +117,11 @@ def serve(**options: Any) -> None:
             tune_gc_for_serving()
             await asyncio.Event().wait()
 
-    run_async(main)
+    try:
+        run_async(main)
+    except OSError as error:
+        # A port in use or a database file we may not write: say what, not a traceback.
+        raise click.ClickException(f"voltgate could not start: {error.strerror or error}") from None
 
 
 @cli.group()

@@ -184,3 +184,32 @@ def test_provision_connect_and_show(server: tuple[int, int], database_url: str) 
         'result="CALLRESULT"} 1.0' in metrics
     )
     assert "voltgate_storage_batch_size_count" in metrics
+
+
+def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    """Starting on a port another program holds fails with one readable line, no traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                *VOLTGATE,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--ocpp-port",
+                str(port),
+                "--api-port",
+                "0",
+                "--database-url",
+                f"sqlite:///{tmp_path / 'v.db'}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert "could not start" in result.stderr and "address already in use" in result.stderr
+    assert "Traceback" not in result.stderr
