@@ -143,22 +143,14 @@ def normalise(
     measurand = measurand or ENERGY_IMPORT_REGISTER
     fmt = format or RAW
     unit_raw = unit if unit is not None else default_unit(measurand)
+    normalised: float | None
     if fmt == SIGNED_DATA:
         # OCPP 1.6 §7.49: the value is an opaque signed block; keep it, do not guess a number.
-        return MeterSample(
-            at,
-            value,
-            None,
-            unit_raw,
-            unit_raw,
-            measurand,
-            phase,
-            location or DEFAULT_LOCATION,
-            context or DEFAULT_CONTEXT,
-            fmt,
-            signed_data if signed_data is not None else value,
-        )
-    normalised, base_unit = _normalised_value(value, unit_raw)
+        normalised, base_unit = None, unit_raw
+        if signed_data is None:
+            signed_data = value
+    else:
+        normalised, base_unit = _normalised_value(value, unit_raw)
     return MeterSample(
         at,
         value,

@@ -86,6 +86,7 @@ class Gateway:
         self._ids = itertools.count(1)
         self._server: Server | None = None
         self._prefix = settings.ocpp_path + "/"
+        self._subprotocols = frozenset(str(version) for version in routers)
 
     @property
     def port(self) -> int:
@@ -128,9 +129,8 @@ class Gateway:
         self, connection: ServerConnection, offered: Sequence[Subprotocol]
     ) -> Subprotocol | None:
         # The station lists its versions by preference (OCPP-J 1.6 §4.1.2); honour its order.
-        supported = {str(version) for version in self._routers}
         for name in offered:
-            if name in supported:
+            if name in self._subprotocols:
                 return name
         return None
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from voltgate.simulator import payloads
+from voltgate.simulator.clock import Clock, Now
 from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.ev import EvSession, idle_sample
 from voltgate.simulator.link import CallFailed, Link
@@ -31,9 +30,6 @@ from voltgate.simulator.state import (
     TagPool,
 )
 from voltgate.simulator.stats import Stats
-
-Clock = Callable[[], float]
-Now = Callable[[], datetime]
 
 
 class Charging:

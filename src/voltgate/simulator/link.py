@@ -25,10 +25,10 @@ from websockets.typing import Subprotocol
 from voltgate.ocpp.errors import FrameError, OcppVersion, PayloadError
 from voltgate.ocpp.messages import Call, CallError, CallResult, parse_message
 from voltgate.ocpp.validation import VersionValidators
+from voltgate.simulator.clock import Clock
 from voltgate.simulator.stats import Stats
 
 Payload = dict[str, Any]
-Clock = Callable[[], float]
 OnCall = Callable[[Call], Awaitable[None]]
 
 VERSION = OcppVersion.V16

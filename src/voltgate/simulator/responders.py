@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 from voltgate.ocpp.errors import ActionNotImplemented, ActionNotSupported
+from voltgate.ocpp.v16 import messages as m16
 from voltgate.simulator.state import StartCharging, StationState, StopCharging
 
 Payload = dict[str, Any]
@@ -204,17 +205,8 @@ def _unlock_connector(state: StationState, payload: Payload) -> Answer:
     return Answer({"status": "Unlocked"})
 
 
-# §5.17 TriggerMessage: MessageTrigger values of 1.6.
-_TRIGGERABLE = frozenset(
-    {
-        "BootNotification",
-        "DiagnosticsStatusNotification",
-        "FirmwareStatusNotification",
-        "Heartbeat",
-        "MeterValues",
-        "StatusNotification",
-    }
-)
+# §5.17 TriggerMessage: the MessageTrigger values of 1.6, from the generated wire models.
+_TRIGGERABLE = frozenset(get_args(m16.TriggerMessageRequestedMessage))
 
 
 def _trigger_message(state: StationState, payload: Payload) -> Answer:

@@ -14,24 +14,16 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
 from typing import Any
 
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.validation import Validators
+from voltgate.simulator.clock import Clock, Now, utc_now
 from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.link import ConnectFailed
 from voltgate.simulator.state import TagPool
 from voltgate.simulator.station import SimulatedStation
 from voltgate.simulator.stats import Stats
-
-Clock = Callable[[], float]
-Now = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The wall clock as an aware UTC datetime (the default `now` of a simulation)."""
-    return datetime.now(UTC)
 
 
 def new_message_id() -> str:

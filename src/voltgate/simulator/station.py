@@ -22,13 +22,13 @@ import asyncio
 import contextlib
 import random
 from collections.abc import Callable
-from datetime import datetime
 
 from voltgate.ocpp.errors import ErrorKind, OcppError, OcppVersion, PayloadError
 from voltgate.ocpp.messages import Call, CallError, CallResult
 from voltgate.ocpp.validation import VersionValidators
 from voltgate.simulator import payloads, responders
 from voltgate.simulator.charging import Charging
+from voltgate.simulator.clock import Clock, Now
 from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.ev import initial_register
 from voltgate.simulator.link import CallFailed, ConnectFailed, Disconnected, Link, open_link
@@ -41,8 +41,6 @@ from voltgate.simulator.state import (
 )
 from voltgate.simulator.stats import Stats
 
-Clock = Callable[[], float]
-Now = Callable[[], datetime]
 DEFAULT_HEARTBEAT_S = 300.0  # until BootNotification.conf says otherwise
 FIRMWARE = "voltgate-sim 1.0"
 
