@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+
+import pytest
 
 from voltgate.config import Settings
 
@@ -26,12 +29,19 @@ def test_documented_settings_exist() -> None:
     assert sorted(set(rows) - set(Settings.model_fields)) == []
 
 
-def test_ocpp_coverage_lists_exactly_the_handled_actions() -> None:
-    """docs/ocpp-coverage.md marks as handled precisely the actions the 1.6 router handles."""
-    from voltgate.handlers.v16 import router
+@pytest.mark.parametrize(
+    ("module", "heading"),
+    [
+        ("voltgate.handlers.v16", "## OCPP 1.6J — messages from the station"),
+        ("voltgate.handlers.v201", "## OCPP 2.0.1 — messages from the station"),
+    ],
+)
+def test_ocpp_coverage_lists_exactly_the_handled_actions(module: str, heading: str) -> None:
+    """docs/ocpp-coverage.md marks as handled precisely the actions each router handles."""
+    router = importlib.import_module(module).router
 
     text = (ROOT / "docs" / "ocpp-coverage.md").read_text()
-    section = text.split("## OCPP 1.6J — messages from the station")[1].split("\n## ")[0]
+    section = text.split(heading)[1].split("\n## ")[0]
     handled = {
         line.split("|")[1].strip().split(" ")[0]
         for line in section.splitlines()

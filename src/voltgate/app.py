@@ -21,7 +21,7 @@ from voltgate.config import Settings
 from voltgate.domain.services import Services
 from voltgate.gateway.links import StationLinks
 from voltgate.gateway.server import Gateway
-from voltgate.handlers import v16
+from voltgate.handlers import v16, v201
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.validation import Validators
@@ -123,7 +123,7 @@ async def running(
         gateway = Gateway(
             settings,
             services=services,
-            routers={OcppVersion.V16: v16.router},
+            routers={OcppVersion.V16: v16.router, OcppVersion.V201: v201.router},
             validators=Validators(),
             links=links,
             metrics=metrics,

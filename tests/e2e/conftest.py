@@ -1,4 +1,5 @@
-"""A running Voltgate on 127.0.0.1 (ports chosen by the OS) and an independent 1.6 client."""
+"""A running Voltgate on 127.0.0.1 (ports chosen by the OS) and independent 1.6 and 2.0.1
+clients (the `ocpp` package's ChargePoints over the `websockets` library)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from ocpp.v16 import ChargePoint as OcppChargePoint
+from ocpp.v201 import ChargePoint as OcppChargePoint201
 from websockets.asyncio.client import ClientConnection, connect
 
 from voltgate.app import Csms, running
@@ -74,6 +76,21 @@ async def charge_point(
     """The `ocpp` package's 1.6 ChargePoint connected as `station_id` and serving."""
     async with raw_station(csms, station_id, password) as ws:
         cp = OcppChargePoint(station_id, ws, response_timeout=10)
+        task = asyncio.create_task(cp.start())
+        try:
+            yield cp
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+
+@asynccontextmanager
+async def charge_point_201(
+    csms: Csms, station_id: str, password: str | None = PASSWORD
+) -> AsyncIterator[OcppChargePoint201]:
+    """The `ocpp` package's 2.0.1 ChargePoint connected as `station_id` and serving."""
+    async with raw_station(csms, station_id, password, subprotocols=["ocpp2.0.1"]) as ws:
+        cp = OcppChargePoint201(station_id, ws, response_timeout=10)
         task = asyncio.create_task(cp.start())
         try:
             yield cp

@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from voltgate.domain.meter import MeterSample
 
 _SEP = "\x1f"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 _NONE = "\x00"
 
 
@@ -66,10 +68,18 @@ def record_keys(
     The normalised value is left out (it follows from the reported one), and so are the
     suspect flags (they depend on what was stored before, which a retry may see differently).
     The shared prefix is hashed once per message (MeterValues hot path).
+
+    The key starts with the element's time (8 bytes, microseconds, big-endian) followed by
+    8 bytes of the digest. Readings arrive in time order, so the unique index on the key
+    grows at its right edge: one hot page per commit instead of a random page per row.
+    With a purely random key, inserting cost grew with the table (SQLite, batches of 100:
+    21 -> 41 us per row over the first 100,000 rows, against a flat ~23 us time-ordered;
+    the gap widens once the index no longer fits in the page cache). Two elements collide
+    only with the same microsecond and the same 64-bit digest of different content.
     """
     prefix = hashlib.blake2b(
         _SEP.join((station_id, str(evse_id), str(connector_id), transaction_ref, "")).encode(),
-        digest_size=16,
+        digest_size=8,
     )
     keys = []
     for at, samples in groups:
@@ -87,7 +97,7 @@ def record_keys(
             ]
         )
         digest.update(f"{at.isoformat()}{''.join(canonical)}".encode())
-        keys.append(digest.digest())
+        keys.append(_time_prefix(at) + digest.digest())
     return keys
 
 
@@ -106,6 +116,12 @@ def event_key(
     """
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return natural_key("event", station_id, kind, at, message_id if at is None else None, canonical)
+
+
+def _time_prefix(at: datetime) -> bytes:
+    """8 bytes that sort as `at` does (microseconds since 1970, offset to stay unsigned)."""
+    micros = (at - _EPOCH) // _MICROSECOND
+    return (micros + 2**63).to_bytes(8, "big")
 
 
 def _text(part: object) -> str:

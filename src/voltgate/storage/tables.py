@@ -176,3 +176,10 @@ station_events = Table(
     Column("received_at", UTCDateTime(), nullable=False),
     Index("ix_station_events_station_id_id", "station_id", "id"),
 )
+
+# --- Security: station security profiles, certificate authority, issued certificates,
+# --- authentication throttling (migration r0002_security).
+
+# --- Device model of OCPP 2.0.1 stations: NotifyReport (migration r0003_device_model).
+
+# --- OCPP 2.0.1 transaction events (migration r0004_transaction_events).
