@@ -1,4 +1,4 @@
-"""The two measured phases: a realistic fleet, and closed-loop saturation.
+"""The two measured phases: a realistic fleet, and closed-loop saturation, in OCPP 1.6 or 2.0.1.
 
 Both follow one pattern: bring the load up, let it settle, then measure a window by taking
 counters and CPU times at its start and end. Server CPU comes from /proc (psutil) of the server
@@ -28,6 +28,8 @@ REALISTIC_PREFIX = "SIM-"
 REALISTIC_CONNECTORS = 2
 SATURATION_PREFIX = "SAT-"
 LOADGEN_SATURATED = 0.90  # share of one core above which the load generator may be the limit
+# The message that carries a transaction's meter values, by protocol.
+METER_ACTION = {"1.6": "MeterValues", "2.0.1": "TransactionEvent"}
 
 
 @dataclass
@@ -95,11 +97,16 @@ async def realistic(
     duration: float,
     ramp: float,
     settle: float,
+    protocol: str = "1.6",
 ) -> dict[str, Any]:
-    """N stations with the realistic message mix; the window starts `settle` s after ramp-up."""
+    """N stations with the realistic message mix; the window starts `settle` s after ramp-up.
+
+    In 2.0.1 the meter values of a transaction are TransactionEvent Updated messages.
+    """
     config = SimulationConfig(
         url=f"ws://127.0.0.1:{server.port}/ocpp",
         stations=stations,
+        version=protocol,
         id_prefix=REALISTIC_PREFIX,
         connectors=REALISTIC_CONNECTORS,
         heartbeat_interval=60.0,
@@ -130,7 +137,7 @@ async def realistic(
         stop.set()
         await asyncio.wait({task}, timeout=30)
     answered = during.answered
-    meter_values = during.actions.get("MeterValues")
+    meter_values = during.actions.get(METER_ACTION[protocol])
     return {
         "stations": stations,
         "connected": during.connected,
@@ -168,14 +175,16 @@ async def saturation(
     duration: float,
     warmup: float,
     profile: tuple[str, Path] | None = None,
+    protocol: str = "1.6",
 ) -> dict[str, Any]:
-    """`stations` closed MeterValues loops; the window starts after `warmup` seconds.
+    """`stations` closed loops of the protocol's meter message (1.6 MeterValues, 2.0.1
+    TransactionEvent Updated); the window starts after `warmup` seconds.
 
     With `profile` = (py-spy path, output file), the window is also sampled by py-spy; the
     sampling costs the server some CPU, so profiled figures are not the benchmark's figures.
     """
     url = f"ws://127.0.0.1:{server.port}/ocpp"
-    fleet = SaturationFleet(url, stations, id_prefix=SATURATION_PREFIX)
+    fleet = SaturationFleet(url, stations, protocol=protocol, id_prefix=SATURATION_PREFIX)
     await fleet.start()
     try:
         await asyncio.sleep(warmup)

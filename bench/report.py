@@ -1,9 +1,12 @@
 """Tables, ratios and the verdict against the targets of the performance issue.
 
-Targets (from the issue):
-  - CPU per MeterValues message, durable storage included: <= 150 µs
+Targets (from the issues):
+  - CPU per MeterValues message (1.6), durable storage included: <= 150 µs
+  - CPU per TransactionEvent message (2.0.1), durable storage included: <= 200 µs
   - p99 latency with 1,000 stations (realistic mix): <= 50 ms
-  - throughput: >= 5x the minimal ocpp-package server (saturation msg/s)
+  - throughput: >= 5x the minimal ocpp-package server of the same protocol (saturation msg/s)
+
+Runs of each protocol are reported in their own tables; results without a protocol are 1.6.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import psutil
 
 from hotspots import format_profile
 
-TARGET_CPU_US = 150.0
+TARGET_CPU_US = {"1.6": 150.0, "2.0.1": 200.0}
+METER_MESSAGE = {"1.6": "MeterValues", "2.0.1": "TransactionEvent"}
+LOOPED = {"1.6": "MeterValues", "2.0.1": "TransactionEvent Updated, OCPP 2.0.1"}
 TARGET_P99_MS = 50.0
 TARGET_RATIO = 5.0
 TARGET_STATIONS = 1000
@@ -69,6 +74,10 @@ def storage_cpu_us(phase: dict[str, Any]) -> float | None:
     return float(server + (phase.get("database_cpu_us_per_msg") or 0.0))
 
 
+def protocol_of(run: dict[str, Any]) -> str:
+    return str(run.get("protocol", "1.6"))
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
 
@@ -84,10 +93,22 @@ def print_report(results: dict[str, Any]) -> None:
     runs = [r for r in results["runs"] if "error" not in r]
     for run in results["runs"]:
         if "error" in run:
-            print(f"\n{_label(run)}: FAILED: {run['error']}")
+            suffix = "" if protocol_of(run) == "1.6" else f" (OCPP {protocol_of(run)})"
+            print(f"\n{_label(run)}{suffix}: FAILED: {run['error']}")
+    for protocol in dict.fromkeys(protocol_of(r) for r in runs):
+        _print_protocol([r for r in runs if protocol_of(r) == protocol], protocol)
+    for run in runs:
+        profile = run.get("saturation", {}).get("profile")
+        if profile:
+            print(format_profile(_label(run), profile))
+
+
+def _print_protocol(runs: list[dict[str, Any]], protocol: str) -> None:
+    """The tables and verdicts of one protocol's runs (1.6 titles as they always were)."""
+    suffix = "" if protocol == "1.6" else f" (OCPP {protocol})"
     realistic = [(r, r["realistic"]) for r in runs if "realistic" in r]
     if realistic:
-        print("\nrealistic mix")
+        print(f"\nrealistic mix{suffix}")
         header = [
             "server",
             "stations",
@@ -122,7 +143,7 @@ def print_report(results: dict[str, Any]) -> None:
         print(_table(header, rows))
     saturated = [(r, r["saturation"]) for r in runs if "saturation" in r]
     if saturated:
-        print("\nsaturation (closed-loop MeterValues)")
+        print(f"\nsaturation (closed-loop {LOOPED[protocol]})")
         header = [
             "server",
             "loops",
@@ -160,29 +181,26 @@ def print_report(results: dict[str, Any]) -> None:
                     f"warning: the load generator used {share:.0%} of its core against "
                     f"{_label(r)}: it may be the bottleneck"
                 )
-    _print_targets(runs)
-    for run in runs:
-        profile = run.get("saturation", {}).get("profile")
-        if profile:
-            print(format_profile(_label(run), profile))
+    _print_targets(runs, protocol)
 
 
-def _print_targets(runs: list[dict[str, Any]]) -> None:
+def _print_targets(runs: list[dict[str, Any]], protocol: str) -> None:
     baseline = next((r for r in runs if r["server"] == "baseline" and "saturation" in r), None)
     voltgate = [r for r in runs if r["server"] == "voltgate"]
     if not voltgate:
         return
-    print("\ntargets")
+    target_cpu, message = TARGET_CPU_US[protocol], METER_MESSAGE[protocol]
+    print("\ntargets" if protocol == "1.6" else f"\ntargets (OCPP {protocol})")
     for run in voltgate:
         label = _label(run)
         verdicts = []
         sat = run.get("saturation")
         if sat:
             cpu = storage_cpu_us(sat)
-            ok = cpu is not None and cpu <= TARGET_CPU_US
+            ok = cpu is not None and cpu <= target_cpu
             verdicts.append(
-                f"CPU per MeterValues incl. storage {_num(cpu)} µs "
-                f"(<= {TARGET_CPU_US:.0f}): {_verdict(ok)}"
+                f"CPU per {message} incl. storage {_num(cpu)} µs "
+                f"(<= {target_cpu:.0f}): {_verdict(ok)}"
             )
             if baseline:
                 ratio = sat["messages_per_s"] / baseline["saturation"]["messages_per_s"]

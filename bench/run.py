@@ -2,15 +2,20 @@
 
     .venv/bin/python bench/run.py                      # 1,000 stations, 60 s, SQLite + PostgreSQL
     .venv/bin/python bench/run.py --stations 200 --duration 20 --databases sqlite --skip-baseline
+    .venv/bin/python bench/run.py --protocol 2.0.1     # the OCPP 2.0.1 mix
+    .venv/bin/python bench/run.py --protocol both      # 1.6, then 2.0.1
 
-For each server (the baseline of bench/baseline_ocpp_server.py, then `voltgate serve` once per
-database) the run starts the server as its own process pinned to one core, drives it from this
-process pinned to the other core, and measures two phases:
+For each protocol and server (the baseline of bench/baseline_ocpp_server.py or
+bench/baseline_ocpp201_server.py, then `voltgate serve` once per database) the run starts the
+server as its own process pinned to one core, drives it from this process pinned to the other
+core, and measures two phases:
 
   realistic   N stations, 2 connectors each: boot, status, heartbeats every 60 s, transactions
-              of ~60 s with MeterValues every 10 s and ~30 s idle between them.
-  saturation  closed loop: S stations in a transaction, each sending the next MeterValues as
-              soon as the previous one is answered; gives max msg/s and CPU µs per message.
+              of ~60 s with meter values every 10 s (1.6 MeterValues, 2.0.1 TransactionEvent
+              Updated) and ~30 s idle between them.
+  saturation  closed loop: S stations in a transaction, each sending the next meter message
+              (1.6 MeterValues, 2.0.1 TransactionEvent Updated) as soon as the previous one is
+              answered; gives max msg/s and CPU µs per message.
 
 It prints one table per phase, the ratios to the baseline and the targets of the performance
 issue, and writes everything to bench/results/<date>-<time>.json.
@@ -26,6 +31,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +55,7 @@ from servers import (
 from voltgate.simulator.config import generated_id_tags
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+PROTOCOLS = ("1.6", "2.0.1")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,6 +100,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-voltgate", action="store_true", help="run only the baseline")
     parser.add_argument(
+        "--protocol",
+        choices=[*PROTOCOLS, "both"],
+        default="1.6",
+        help="OCPP version of the load (2.0.1: TransactionEvent mix); both runs 1.6, then 2.0.1",
+    )
+    parser.add_argument(
         "--phases", default="realistic,saturation", help="phases to run, comma-separated"
     )
     parser.add_argument(
@@ -110,24 +123,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def protocols(args: argparse.Namespace) -> tuple[str, ...]:
+    """The protocols to run, in order."""
+    return PROTOCOLS if args.protocol == "both" else (args.protocol,)
+
+
 def servers_to_run(
     args: argparse.Namespace, cores: set[int] | None
-) -> Iterator[tuple[str, str, Callable[[], AbstractContextManager[ServerProcess]]]]:
-    """(server name, database, context manager factory) in run order."""
-    if not args.skip_baseline:
-        yield "baseline", "none", lambda: baseline_server(cores)
+) -> Iterator[tuple[str, str, str, Callable[[], AbstractContextManager[ServerProcess]]]]:
+    """(protocol, server name, database, context manager factory) in run order; every
+    protocol gets fresh servers and databases."""
     # The same idTags the two phases present: one per connector, one per closed loop.
     tags = [
         *generated_id_tags(REALISTIC_PREFIX, args.stations * REALISTIC_CONNECTORS),
         *generated_id_tags(SATURATION_PREFIX, args.saturation_stations),
     ]
-    if not args.skip_voltgate:
-        for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
-            yield "voltgate", kind, lambda kind=kind: voltgate_server(kind, cores, tags)  # type: ignore[misc]
+    for protocol in protocols(args):
+        if not args.skip_baseline:
+            yield protocol, "baseline", "none", partial(baseline_server, cores, protocol)
+        if not args.skip_voltgate:
+            for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
+                yield protocol, "voltgate", kind, partial(voltgate_server, kind, cores, tags)
 
 
 async def bench_server(
-    server: ServerProcess, database: str, args: argparse.Namespace
+    server: ServerProcess, database: str, protocol: str, args: argparse.Namespace
 ) -> dict[str, Any]:
     meter = CpuMeter(server, postgres_backends if database == "postgres" else list)
     phases = {p.strip() for p in args.phases.split(",")}
@@ -141,6 +161,7 @@ async def bench_server(
             duration=args.duration,
             ramp=args.ramp,
             settle=args.settle,
+            protocol=protocol,
         )
     if "saturation" in phases:
         loops, seconds = args.saturation_stations, args.saturation_duration
@@ -159,6 +180,7 @@ async def bench_server(
             duration=args.saturation_duration,
             warmup=args.saturation_warmup,
             profile=profile,
+            protocol=protocol,
         )
     result["idle_rss_mb"] = round(server.rss_mb(), 1)
     return result
@@ -182,15 +204,16 @@ def main(argv: list[str] | None = None) -> int:
         "settings": vars(args) | {"output": str(args.output) if args.output else None},
         "runs": [],
     }
-    for name, database, start in servers_to_run(args, server_cores):
-        print(f"{name} ({database}):", flush=True)
+    for protocol, name, database, start in servers_to_run(args, server_cores):
+        title = f"{name} ({database})" if protocol == "1.6" else f"{name} ({database}, {protocol})"
+        print(f"{title}:", flush=True)
         try:
             with start() as server:
-                run = asyncio.run(bench_server(server, database, args))
+                run = asyncio.run(bench_server(server, database, protocol, args))
         except Exception as exc:  # report and go on with the other servers
             print(f"  failed: {exc}", file=sys.stderr)
             run = {"error": str(exc)}
-        results["runs"].append({"server": name, "database": database, **run})
+        results["runs"].append({"server": name, "database": database, "protocol": protocol, **run})
     output = args.output or RESULTS_DIR / f"{started:%Y%m%d-%H%M%S}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2) + "\n")

@@ -1,17 +1,20 @@
-"""The saturation phase's load generator: closed-loop MeterValues over a bare WebSocket client.
+"""The saturation phase's load generator: closed-loop meter values over a bare WebSocket client.
 
 The regular simulator costs about 60 µs of CPU per message in the `websockets` client alone,
 which is close to what a fast server spends; measured against it, the server would look slower
 than it is. So this client is lean on purpose: an `asyncio.Protocol` per station, frames
-encoded by hand (RFC 6455 §5.2, masked with websockets' C `apply_mask`), MeterValues text built
-from one %-template per message, and answers recognised by their message id without parsing
-JSON. Each station sends its next MeterValues from `data_received` as soon as the previous one
-is answered: no task, no future, no await in the hot loop.
+encoded by hand (RFC 6455 §5.2, masked with websockets' C `apply_mask`), the loop's message
+text built from one %-template per message, and answers recognised by their message id without
+parsing JSON. Each station sends its next message from `data_received` as soon as the previous
+one is answered: no task, no future, no await in the hot loop.
 
-Set-up (BootNotification, StatusNotification, StartTransaction) and tear-down (StopTransaction)
-use ordinary awaited calls with full JSON parsing; only the loop is lean. Every message id is
-unique (station, run token, counter), the timestamp moves and the energy register rises, so a
-server that de-duplicates or sanity-checks readings stores each MeterValues as a new one.
+What the loop sends depends on the protocol (loop_messages.py), each with the six sampled
+values the simulator sends (energy, power, three phase currents, SoC): 1.6 MeterValues of a
+transaction, or 2.0.1 TransactionEvent Updated with the next seqNo each time. Set-up (boot,
+status, start of the transaction) and tear-down (its end) use ordinary awaited calls with full
+JSON parsing; only the loop is lean. Every message id is unique (station, run token,
+counter), the timestamp moves and the energy register rises, so a server that de-duplicates or
+sanity-checks readings stores each message as a new one.
 """
 
 from __future__ import annotations
@@ -24,42 +27,19 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
 from websockets.frames import apply_mask  # type: ignore[attr-defined]  # C speedup if built
 
+from loop_messages import LOOPS, LoopMessages, timestamp
 from voltgate.simulator.config import generated_id_tags
 from voltgate.simulator.stats import Histogram
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 §1.3
 _decode = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
-
-_SAMPLED = (
-    '{"value":"%d","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register",'
-    '"location":"Outlet","unit":"Wh"},'
-    '{"value":"%.1f","context":"Sample.Periodic","measurand":"Power.Active.Import",'
-    '"location":"Outlet","unit":"W"},'
-    '{"value":"15.9","context":"Sample.Periodic","measurand":"Current.Import","phase":"L1",'
-    '"location":"Outlet","unit":"A"},'
-    '{"value":"16.0","context":"Sample.Periodic","measurand":"Current.Import","phase":"L2",'
-    '"location":"Outlet","unit":"A"},'
-    '{"value":"15.8","context":"Sample.Periodic","measurand":"Current.Import","phase":"L3",'
-    '"location":"Outlet","unit":"A"},'
-    '{"value":"%d","context":"Sample.Periodic","measurand":"SoC","location":"EV","unit":"Percent"}'
-)
-# The same MeterValues.req the simulator sends (payloads.meter_values), as one %-template.
-_METER_TEMPLATE = (
-    '[2,"%s","MeterValues",{"connectorId":1,"transactionId":%d,'
-    '"meterValue":[{"timestamp":"%s","sampledValue":[' + _SAMPLED + "]}]}]"
-)
-
-
-def _timestamp() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def client_frame(payload: bytes, opcode: int = 0x1, rng: random.Random | None = None) -> bytes:
@@ -107,7 +87,7 @@ class TimestampCache:
     def __call__(self) -> str:
         now = self._clock()
         if now - self._at >= 0.01:
-            self._at, self._text = now, _timestamp()
+            self._at, self._text = now, timestamp()
         return self._text
 
 
@@ -115,9 +95,16 @@ class RawStation(asyncio.BufferedProtocol):
     """One station on a hand-rolled WebSocket client; see the module docstring."""
 
     def __init__(
-        self, station_id: str, counters: LoopCounters, stamp: TimestampCache, token: str
+        self,
+        station_id: str,
+        counters: LoopCounters,
+        stamp: TimestampCache,
+        token: str,
+        messages: LoopMessages,
     ) -> None:
         self.station_id = station_id
+        self.messages = messages
+        self._next_text = messages.next_text
         self._counters = counters
         self._stamp = stamp
         self._rng = random.Random()
@@ -134,8 +121,6 @@ class RawStation(asyncio.BufferedProtocol):
         self._loop_id = b""
         self._sent_at = 0.0
         self._stopped: asyncio.Future[None] | None = None
-        self._transaction_id = 0
-        self._energy_wh = 1_000_000
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     # --- connection ------------------------------------------------------------------------
@@ -152,7 +137,7 @@ class RawStation(asyncio.BufferedProtocol):
             "Connection: Upgrade",
             f"Sec-WebSocket-Key: {self._key.decode()}",
             "Sec-WebSocket-Version: 13",
-            "Sec-WebSocket-Protocol: ocpp1.6",
+            f"Sec-WebSocket-Protocol: {self.messages.subprotocol}",
         ]
         if authorization:
             lines.append(f"Authorization: {authorization}")
@@ -237,7 +222,7 @@ class RawStation(asyncio.BufferedProtocol):
     # --- messages --------------------------------------------------------------------------
 
     def _on_text(self, payload: bytes) -> None:
-        # The hot path: [3,"<id>",{}] answering the MeterValues in flight.
+        # The hot path: [3,"<id>",{}] answering the looped message in flight.
         if (
             (self.looping or self._stopped is not None)
             and payload.startswith(self._loop_id, 4)
@@ -250,7 +235,7 @@ class RawStation(asyncio.BufferedProtocol):
             else:
                 counters.errors += 1
             if self.looping:
-                self._send_meter_values()
+                self._send_looped()
             elif self._stopped is not None and not self._stopped.done():
                 self._stopped.set_result(None)
             return
@@ -279,31 +264,22 @@ class RawStation(asyncio.BufferedProtocol):
             raise RuntimeError(f"{self.station_id}: {action} failed: {frame}")
         return frame[2]
 
-    def _send_meter_values(self) -> None:
+    def _send_looped(self) -> None:
         self._counter += 1
         unique_id = f"{self._id_prefix}{self._counter}"
-        self._energy_wh += 3
-        text = _METER_TEMPLATE % (
-            unique_id,
-            self._transaction_id,
-            self._stamp(),
-            self._energy_wh,
-            11000.0,
-            50,
-        )
+        text = self._next_text(unique_id, self._stamp())
         self._loop_id = unique_id.encode() + b'"'
         self._counters.sent += 1
         self._sent_at = time.perf_counter()
         self._write(client_frame(text.encode(), rng=self._rng))
 
-    def start_loop(self, transaction_id: int) -> None:
-        """Begin the closed MeterValues loop for `transaction_id`."""
-        self._transaction_id = transaction_id
+    def start_loop(self) -> None:
+        """Begin the closed loop (after `messages.prepare`)."""
         self.looping = True
-        self._send_meter_values()
+        self._send_looped()
 
     async def stop_loop(self) -> None:
-        """End the loop after the MeterValues in flight is answered."""
+        """End the loop after the message in flight is answered."""
         self._stopped = asyncio.get_running_loop().create_future()
         self.looping = False
         try:
@@ -312,14 +288,6 @@ class RawStation(asyncio.BufferedProtocol):
         finally:
             self._stopped = None
 
-    @property
-    def energy_wh(self) -> int:
-        return self._energy_wh
-
-    @property
-    def transaction_id(self) -> int:
-        return self._transaction_id
-
     def close(self) -> None:
         if self._transport is not None:
             self._write(client_frame(b"\x03\xe8", 0x8, self._rng))  # close 1000
@@ -327,11 +295,12 @@ class RawStation(asyncio.BufferedProtocol):
 
 
 class SaturationFleet:
-    """`stations` raw stations, each in a transaction, each looping MeterValues.
+    """`stations` raw stations, each in a transaction, each looping its protocol's message.
 
     Args:
         url: OCPP endpoint without the station id (ws://host:port/path).
         stations: how many concurrent closed loops.
+        protocol: "1.6" (MeterValues) or "2.0.1" (TransactionEvent Updated).
         id_prefix: station ids are the prefix plus a 5-digit number.
         password: HTTP Basic password, or None.
         id_tags: the idTag of each station's transaction; default PREFIXTAG-00001...
@@ -342,6 +311,7 @@ class SaturationFleet:
         url: str,
         stations: int,
         *,
+        protocol: str = "1.6",
         id_prefix: str = "SAT-",
         password: str | None = None,
         id_tags: Sequence[str] | None = None,
@@ -349,9 +319,12 @@ class SaturationFleet:
         parts = urlsplit(url)
         if parts.scheme != "ws" or parts.hostname is None:
             raise ValueError(f"the saturation client speaks plain ws:// only, got {url!r}")
+        if protocol not in LOOPS:
+            raise ValueError(f"unknown protocol {protocol!r}: use one of {', '.join(LOOPS)}")
         self._host, self._port = parts.hostname, parts.port or 80
         self._path = parts.path.rstrip("/")
         self._ids = [f"{id_prefix}{n:05d}" for n in range(1, stations + 1)]
+        self._messages = LOOPS[protocol]
         self._password = password
         self._id_tags = list(id_tags or generated_id_tags(id_prefix, stations))
         self.counters = LoopCounters()
@@ -364,7 +337,9 @@ class SaturationFleet:
         loop = asyncio.get_running_loop()
         for station_id in self._ids:
             _, station = await loop.create_connection(
-                lambda sid=station_id: RawStation(sid, self.counters, self._stamp, self._token),  # type: ignore[misc]
+                lambda sid=station_id: RawStation(  # type: ignore[misc]
+                    sid, self.counters, self._stamp, self._token, self._messages()
+                ),
                 self._host,
                 self._port,
             )
@@ -374,11 +349,11 @@ class SaturationFleet:
             await station.handshake_done()
             self._stations.append(station)
             await asyncio.sleep(1.0 / ramp)
-        transactions = await asyncio.gather(
-            *(self._prepare(s, t) for s, t in zip(self._stations, self._id_tags, strict=False))
+        await asyncio.gather(
+            *(s.messages.prepare(s, t) for s, t in zip(self._stations, self._id_tags, strict=False))
         )
-        for station, transaction_id in zip(self._stations, transactions, strict=True):
-            station.start_loop(transaction_id)
+        for station in self._stations:
+            station.start_loop()
 
     def _auth(self, station_id: str) -> str | None:
         if self._password is None:
@@ -386,41 +361,11 @@ class SaturationFleet:
         token = base64.b64encode(f"{station_id}:{self._password}".encode()).decode()
         return f"Basic {token}"
 
-    async def _prepare(self, station: RawStation, id_tag: str) -> int:
-        boot = {"chargePointVendor": "Voltgate", "chargePointModel": "Saturation"}
-        reply = await station.call("BootNotification", boot)
-        if reply.get("status") != "Accepted":
-            raise RuntimeError(f"{station.station_id}: BootNotification {reply.get('status')}")
-        for connector in (0, 1):
-            await station.call(
-                "StatusNotification",
-                {"connectorId": connector, "errorCode": "NoError", "status": "Available"},
-            )
-        start = {
-            "connectorId": 1,
-            "idTag": id_tag,
-            "meterStart": station.energy_wh,
-            "timestamp": _timestamp(),
-        }
-        reply = await station.call("StartTransaction", start)
-        status = reply.get("idTagInfo", {}).get("status")
-        if status != "Accepted":
-            raise RuntimeError(f"{station.station_id}: StartTransaction for {id_tag}: {status}")
-        return int(reply["transactionId"])
-
     async def stop(self) -> None:
         """Stop the loops, end the transactions, close the sockets."""
         await asyncio.gather(*(s.stop_loop() for s in self._stations), return_exceptions=True)
-
-        async def finish(station: RawStation) -> None:
-            stop = {
-                "transactionId": station.transaction_id,
-                "meterStop": station.energy_wh,
-                "timestamp": _timestamp(),
-                "reason": "Local",
-            }
-            await station.call("StopTransaction", stop)
-
-        await asyncio.gather(*(finish(s) for s in self._stations), return_exceptions=True)
+        await asyncio.gather(
+            *(s.messages.finish(s) for s in self._stations), return_exceptions=True
+        )
         for station in self._stations:
             station.close()

@@ -116,10 +116,14 @@ class ServerProcess:
                 self._popen.wait()
 
 
+# The minimal ocpp-package central system of each protocol.
+BASELINES = {"1.6": "baseline_ocpp_server.py", "2.0.1": "baseline_ocpp201_server.py"}
+
+
 @contextlib.contextmanager
-def baseline_server(cores: set[int] | None) -> Iterator[ServerProcess]:
+def baseline_server(cores: set[int] | None, protocol: str = "1.6") -> Iterator[ServerProcess]:
     port = free_port()
-    command = [sys.executable, str(BENCH_DIR / "baseline_ocpp_server.py"), "--port", str(port)]
+    command = [sys.executable, str(BENCH_DIR / BASELINES[protocol]), "--port", str(port)]
     server = ServerProcess("baseline", command, port, cores)
     try:
         server.wait_ready()

@@ -18,10 +18,16 @@ import uvicorn
 
 from voltgate.api.app import create_api
 from voltgate.config import Settings
+from voltgate.domain.authority import CertificateAuthority
+from voltgate.domain.ports import StationLink
+from voltgate.domain.security import SecurityPolicy, SecurityProfile, Transport
 from voltgate.domain.services import Services
+from voltgate.domain.services.security import SecuritySetup
+from voltgate.gateway import pki
 from voltgate.gateway.links import StationLinks
 from voltgate.gateway.server import Gateway
 from voltgate.handlers import v16, v201
+from voltgate.handlers.security_commands import security_commands
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.validation import Validators
@@ -69,6 +75,8 @@ class Csms:
     database: Database
     ocpp_port: int
     api_port: int
+    tls_port: int | None = None  # security profile 2, when configured
+    mtls_port: int | None = None  # security profile 3, when configured
 
 
 class _EmbeddedUvicorn(uvicorn.Server):
@@ -85,9 +93,15 @@ async def open_services(
     *,
     clock: Callable[[], datetime] = utc_now,
     metrics: Metrics | None = None,
+    links: StationLink | None = None,
 ) -> AsyncIterator[tuple[Database, Services]]:
-    """Migrate the database and open the domain services over it (no network servers)."""
+    """Migrate the database and open the domain services over it (no network servers).
+
+    `links` lets the services send commands to connected stations (the gateway's registry);
+    offline tools have none.
+    """
     await asyncio.to_thread(upgrade, settings.database_url)
+    authority = await asyncio.to_thread(load_authority, settings)
     on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:
         database = Database.connect(settings.database_url)
@@ -105,8 +119,40 @@ async def open_services(
             clock,
             heartbeat_interval_s=settings.heartbeat_interval,
             clock_skew_tolerance_s=settings.clock_skew_tolerance,
+            security=SecuritySetup(
+                policy=SecurityPolicy(
+                    operator_name=settings.operator_name,
+                    identity=settings.client_cert_identity,
+                    floor=SecurityProfile(settings.min_security_profile),
+                    certificate_validity_days=settings.certificate_validity_days,
+                ),
+                failure_limit=settings.auth_failure_limit,
+                failure_window_s=settings.auth_failure_window,
+                authority=authority,
+                link=links,
+                commands=security_commands(),
+            ),
         )
         yield database, services
+
+
+def load_authority(settings: Settings) -> CertificateAuthority | None:
+    """The CSMS CA from the CA directory, or None when `voltgate ca init` never ran there.
+
+    Raises:
+        pki.PkiError: the CA files exist but cannot be used (shown at start-up).
+    """
+    directory = settings.ca_directory()
+    if not pki.has_authority(directory):
+        return None
+    authority = pki.load_authority(directory)
+    if authority.organization != settings.operator_name:
+        log.warning(
+            "the CA's organization differs from operator_name",
+            ca_organization=authority.organization,
+            operator_name=settings.operator_name,
+        )
+    return authority
 
 
 @contextlib.asynccontextmanager
@@ -118,7 +164,7 @@ async def running(
     links = StationLinks()
     async with contextlib.AsyncExitStack() as stack:
         database, services = await stack.enter_async_context(
-            open_services(settings, clock=clock, metrics=metrics)
+            open_services(settings, clock=clock, metrics=metrics, links=links)
         )
         gateway = Gateway(
             settings,
@@ -131,15 +177,38 @@ async def running(
         )
         await stack.enter_async_context(gateway.serving())
         api_port = await stack.enter_async_context(
-            _serve_http(settings, create_api(metrics=metrics, storage_ok=database.ping))
+            _serve_http(
+                settings,
+                create_api(
+                    metrics=metrics,
+                    storage_ok=database.ping,
+                    services=services,
+                    login_token_lifetime_s=settings.login_token_lifetime,
+                ),
+            )
         )
+        tls_port = gateway.port_of(Transport.TLS)
+        mtls_port = gateway.port_of(Transport.MUTUAL_TLS)
         log.info(
             "voltgate ready",
             ocpp_port=gateway.port,
+            tls_port=tls_port,
+            mtls_port=mtls_port,
             api_port=api_port,
             database=database.describe(),
+            certificate_authority=services.security.authority is not None,
         )
-        yield Csms(settings, services, links, metrics, database, gateway.port, api_port)
+        yield Csms(
+            settings,
+            services,
+            links,
+            metrics,
+            database,
+            gateway.port,
+            api_port,
+            tls_port=tls_port,
+            mtls_port=mtls_port,
+        )
 
 
 @contextlib.asynccontextmanager

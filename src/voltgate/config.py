@@ -7,9 +7,15 @@ as a `voltgate serve` option or as the environment variable `VOLTGATE_<NAME>`.
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from voltgate.domain.certificates import CertificateIdentity
+
+DEFAULT_CA_DIR = Path("voltgate-ca")
 
 
 class UnknownStations(enum.StrEnum):
@@ -36,9 +42,26 @@ class Settings(BaseSettings):
     commit_max_batch: int = Field(default=256, ge=1)
     commit_linger_ms: float = Field(default=0.0, ge=0)
 
-    # Station admission (OCPP security profile 1; profiles 2 and 3 come with TLS)
+    # Station admission (OCPP security profile 1 on `ocpp_port`)
     unknown_stations: UnknownStations = UnknownStations.REJECT
     allow_unauthenticated: bool = False
+
+    # Security profiles 2 and 3, the certificate authority (docs/security.md)
+    tls_port: int | None = Field(default=None, ge=0, le=65535)
+    mtls_port: int | None = Field(default=None, ge=0, le=65535)
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    tls_client_ca_file: Path | None = None
+    ca_dir: Path | None = None
+    operator_name: str = Field(default="Voltgate", min_length=1)
+    client_cert_identity: CertificateIdentity = CertificateIdentity.STATION_ID
+    certificate_validity_days: int = Field(default=365, ge=1, le=3650)
+    min_security_profile: int = Field(default=0, ge=0, le=3)
+    auth_failure_limit: int = Field(default=10, ge=0)
+    auth_failure_window: float = Field(default=300.0, gt=0)
+
+    # REST API (docs/api.md)
+    login_token_lifetime: int = Field(default=43200, ge=60, le=30 * 86400)
 
     # OCPP session
     heartbeat_interval: int = Field(default=300, ge=1)
@@ -68,6 +91,16 @@ class Settings(BaseSettings):
         if value not in {"console", "json"}:
             raise ValueError("log_format must be console or json")
         return value
+
+    def ca_directory(self) -> Path:
+        """Where the CSMS certificate authority lives: `ca_dir`, else `voltgate-ca` next to
+        the SQLite database file, else `./voltgate-ca`."""
+        if self.ca_dir is not None:
+            return self.ca_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).parent / DEFAULT_CA_DIR
+        return DEFAULT_CA_DIR
 
     @field_validator("ocpp_path")
     @classmethod

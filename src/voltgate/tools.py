@@ -12,7 +12,8 @@ from typing import Any
 
 from voltgate.app import open_services
 from voltgate.config import Settings
-from voltgate.domain.authorization import IdToken, TokenStatus
+from voltgate.domain.authorization import IdToken, TokenStatus, TokenType
+from voltgate.domain.device_model import DeviceVariable, ReportSummary
 from voltgate.domain.stations import Registration, Station, StationView
 from voltgate.domain.transactions import Transaction
 
@@ -32,13 +33,21 @@ async def add_token(
     status: str,
     expires: datetime | None,
     parent_id_tag: str | None,
+    *,
+    token_type: str | None = None,
+    personal_message: str | None = None,
 ) -> IdToken:
     """Add or update an id token; a naive expiry is taken as UTC."""
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
     async with open_services(settings) as (_, services):
         return await services.authorization.add_token(
-            id_tag, status=TokenStatus(status.upper()), expiry=expires, parent_id_tag=parent_id_tag
+            id_tag,
+            status=TokenStatus(status),
+            expiry=expires,
+            parent_id_tag=parent_id_tag,
+            type=None if token_type is None else TokenType(token_type),
+            personal_message=personal_message,
         )
 
 
@@ -46,6 +55,20 @@ async def station_view(settings: Settings, station_id: str) -> StationView | Non
     """Everything stored about one station."""
     async with open_services(settings) as (_, services):
         return await services.stations.get_view(station_id)
+
+
+async def station_variables(
+    settings: Settings, station_id: str, component: str | None, variable: str | None
+) -> tuple[list[DeviceVariable], list[ReportSummary]] | None:
+    """A station's stored device model (optionally one component and/or variable) and the
+    reports it came from; None for an unknown station."""
+    async with open_services(settings) as (_, services):
+        if await services.stations.get(station_id) is None:
+            return None
+        found = await services.device_model.variables(
+            station_id, component=component, variable=variable
+        )
+        return found, await services.device_model.reports(station_id)
 
 
 def _when(at: datetime | None) -> str | None:
@@ -147,4 +170,95 @@ def view_text(view: StationView) -> str:
             f" -> {tx['meterStopWh'] if tx['meterStopWh'] is not None else '?'} Wh  "
             f"energy {energy}  readings {tx['readingCount']}{flags}"
         )
+    return "\n".join(lines)
+
+
+def variables_dict(
+    station_id: str, found: list[DeviceVariable], reports: list[ReportSummary]
+) -> dict[str, Any]:
+    """`voltgate station variables --json`: one entry per stored attribute, in the wire
+    names of 2.0.1 ReportDataType, and the reports received."""
+    return {
+        "stationId": station_id,
+        "variables": [_device_variable(row) for row in found],
+        "reports": [
+            {
+                "requestId": r.request_id,
+                "complete": r.complete,
+                "parts": r.parts,
+                "variables": r.variables,
+                "generatedAt": _when(r.generated_at),
+                "receivedAt": _when(r.last_received_at),
+            }
+            for r in reports
+        ],
+    }
+
+
+def _device_variable(row: DeviceVariable) -> dict[str, Any]:
+    a, attr, ch = row.address, row.attribute, row.characteristics
+    evse = None if a.evse_id is None else {"id": a.evse_id, "connectorId": a.connector_id}
+    return {
+        "component": {"name": a.component, "instance": a.component_instance, "evse": evse},
+        "variable": {"name": a.variable, "instance": a.variable_instance},
+        "attribute": {
+            "type": attr.type.value,
+            "value": attr.value,
+            "mutability": attr.mutability,
+            "persistent": attr.persistent,
+            "constant": attr.constant,
+        },
+        "characteristics": None
+        if ch is None
+        else {
+            "dataType": ch.data_type,
+            "unit": ch.unit,
+            "minLimit": ch.min_limit,
+            "maxLimit": ch.max_limit,
+            "valuesList": ch.values_list,
+            "supportsMonitoring": ch.supports_monitoring,
+        },
+        "reportedAt": _when(row.reported_at),
+        "requestId": row.request_id,
+    }
+
+
+def variables_json(
+    station_id: str, found: list[DeviceVariable], reports: list[ReportSummary]
+) -> str:
+    """`voltgate station variables --json`."""
+    return json.dumps(variables_dict(station_id, found, reports), indent=2)
+
+
+def variables_text(
+    station_id: str, found: list[DeviceVariable], reports: list[ReportSummary]
+) -> str:
+    """`voltgate station variables`: one line per attribute, grouped by component."""
+    lines = [f"Device model of {station_id}"]
+    if not reports:
+        lines.append("  (no report received)")
+    for r in reports:
+        state = "complete" if r.complete else "incomplete"
+        lines.append(
+            f"  report {r.request_id}: {state}, {r.parts} part(s), {r.variables} variable(s),"
+            f" generated {_when(r.generated_at)}"
+        )
+    current = None
+    for row in found:
+        a, attr, ch = row.address, row.attribute, row.characteristics
+        component = a.component + (f"[{a.component_instance}]" if a.component_instance else "")
+        if a.evse_id is not None:
+            component += f" EVSE {a.evse_id}"
+            if a.connector_id is not None:
+                component += f" connector {a.connector_id}"
+        if component != current:
+            lines += ["", component]
+            current = component
+        name = a.variable + (f"[{a.variable_instance}]" if a.variable_instance else "")
+        value = "(unset)" if attr.value is None else attr.value
+        unit = f" {ch.unit}" if ch is not None and ch.unit else ""
+        data_type = f"  {ch.data_type}" if ch is not None else ""
+        lines.append(f"  {name} {attr.type.value} = {value}{unit}  ({attr.mutability}){data_type}")
+    if not found:
+        lines += ["", "(no variables stored)"]
     return "\n".join(lines)

@@ -92,6 +92,7 @@ def test_every_command_explains_itself() -> None:
         ["db", "upgrade"],
         ["station", "add"],
         ["station", "show"],
+        ["station", "variables"],
         ["token", "add"],
         ["simulate"],
     ):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from voltgate.domain.authorization import AuthStatus, IdToken, TokenStatus, decide
+import pytest
+
+from voltgate.domain.authorization import (
+    MESSAGE_MAX_LENGTH,
+    AuthStatus,
+    IdToken,
+    TokenStatus,
+    TokenType,
+    decide,
+)
 from voltgate.domain.credentials import hash_password, verify_password
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -36,6 +45,64 @@ def test_concurrent_tx_only_for_a_valid_tag_with_another_open_transaction() -> N
     assert decide(IdToken("A"), NOW, True).status is AuthStatus.CONCURRENT_TX
     blocked = IdToken("A", TokenStatus.BLOCKED)
     assert decide(blocked, NOW, True).status is AuthStatus.BLOCKED
+
+
+def test_unknown_token_of_201_is_unknown_not_invalid() -> None:
+    """2.0.1 has Unknown ("Identifier is unknown"); 1.6 says Invalid for the same thing."""
+    assert decide(None, NOW, False, TokenType.ISO14443).status is AuthStatus.UNKNOWN
+    assert decide(None, NOW, False, None).status is AuthStatus.INVALID
+
+
+def test_no_authorization_is_always_accepted_C02_FR_02() -> None:
+    """A start button (type NoAuthorization, empty idToken) is Accepted, token table or not."""
+    assert decide(None, NOW, False, TokenType.NO_AUTHORIZATION).status is AuthStatus.ACCEPTED
+    blocked = IdToken("", TokenStatus.BLOCKED)
+    assert decide(blocked, NOW, True, TokenType.NO_AUTHORIZATION).status is AuthStatus.ACCEPTED
+
+
+def test_token_without_type_matches_any_type_and_typed_token_only_its_own() -> None:
+    """1.6 idTag "ABC" and 2.0.1 ISO14443 "ABC" are one card unless the operator gave a type."""
+    untyped = IdToken("ABC")
+    assert decide(untyped, NOW, False, TokenType.ISO14443).status is AuthStatus.ACCEPTED
+    assert decide(untyped, NOW, False, TokenType.EMAID).status is AuthStatus.ACCEPTED
+    typed = IdToken("ABC", type=TokenType.EMAID)
+    assert decide(typed, NOW, False, TokenType.EMAID).status is AuthStatus.ACCEPTED
+    assert decide(typed, NOW, False, TokenType.ISO14443).status is AuthStatus.UNKNOWN
+    assert decide(typed, NOW, False, None).status is AuthStatus.ACCEPTED  # a 1.6 idTag
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        TokenStatus.INVALID,
+        TokenStatus.NO_CREDIT,
+        TokenStatus.NOT_ALLOWED_TYPE_EVSE,
+        TokenStatus.NOT_AT_THIS_LOCATION,
+        TokenStatus.NOT_AT_THIS_TIME,
+    ],
+)
+def test_provisioned_refusals_are_answered_as_provisioned_C01_FR_18_22(
+    status: TokenStatus,
+) -> None:
+    """The 2.0.1 "valid but not allowed" answers come from the token's provisioned status,
+    with its group and message still attached; they win over ConcurrentTx."""
+    token = IdToken("A", status, parent_id_tag="G", personal_message="Top up first")
+    decision = decide(token, NOW, True, TokenType.ISO14443)
+    assert decision.status.value == status.value
+    assert (decision.parent_id_tag, decision.personal_message) == ("G", "Top up first")
+
+
+def test_personal_message_longer_than_the_wire_allows_is_refused() -> None:
+    """MessageContentType.content is at most 512 characters: refuse it at provisioning."""
+    IdToken("A", personal_message="x" * MESSAGE_MAX_LENGTH)
+    with pytest.raises(ValueError, match="512"):
+        IdToken("A", personal_message="x" * (MESSAGE_MAX_LENGTH + 1))
+
+
+def test_token_type_accepts_any_letter_case() -> None:
+    """Operators may type emaid or ISO14443."""
+    assert TokenType("emaid") is TokenType.EMAID
+    assert TokenType("noauthorization") is TokenType.NO_AUTHORIZATION
 
 
 def test_token_status_accepts_any_letter_case() -> None:

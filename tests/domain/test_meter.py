@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from voltgate.domain.meter import normalise
+from voltgate.domain.meter import normalise, normalise_number
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -155,3 +155,27 @@ def test_unscaled_values_read_as_their_decimal(value: str, unit: str | None) -> 
 
     sample = normalise(AT, value, measurand="Voltage", unit=unit)
     assert sample.value == float(Decimal(value.strip()))
+
+
+@pytest.mark.parametrize(
+    ("value", "multiplier", "unit", "expected", "raw", "unit_raw"),
+    [
+        (1234.0, 0, "Wh", 1234.0, "1234", "Wh"),  # an integer keeps no ".0"
+        (12.345, 0, "kWh", 12345.0, "12.345", "kWh"),
+        (123.456, 3, "kWh", 123_456_000.0, "123.456", "kWh*10^3"),
+        (7200.0, -3, "kW", 7200.0, "7200", "kW*10^-3"),  # 7.2 kW
+        (0.5, 1, "A", 5.0, "0.5", "A*10^1"),
+    ],
+)
+def test_numeric_values_apply_their_multiplier_exactly(
+    value: float, multiplier: int, unit: str, expected: float, raw: str, unit_raw: str
+) -> None:
+    """OCPP 2.0.1 UnitOfMeasureType: value x 10^multiplier in unit, normalised; as reported kept."""
+    s = normalise_number(AT, value, multiplier=multiplier, unit=unit)
+    assert (s.value, s.value_raw, s.unit_raw) == (expected, raw, unit_raw)
+
+
+def test_a_numeric_value_with_a_signed_meter_value_keeps_both() -> None:
+    """2.0.1 sends the number and its signed block side by side (signedMeterValue)."""
+    s = normalise_number(AT, 100.0, signed_data='{"signedMeterData":"x"}')
+    assert (s.value, s.signed_data, s.format) == (100.0, '{"signedMeterData":"x"}', "Raw")

@@ -1,4 +1,4 @@
-"""Fixtures for the simulator: a scripted CSMS, the ocpp-package baseline, fast settings."""
+"""Fixtures for the simulator: a scripted CSMS, the ocpp-package baselines, fast settings."""
 
 from __future__ import annotations
 
@@ -51,13 +51,25 @@ async def csms() -> AsyncIterator[FakeCsms]:
         yield fake
 
 
-@pytest.fixture
-async def baseline_url() -> AsyncIterator[str]:
-    """The ocpp-package baseline server of the benchmark, in-process on a free port."""
-    baseline = load_bench_module("baseline_ocpp_server")
+async def _baseline(module: str) -> AsyncIterator[str]:
+    baseline = load_bench_module(module)
     async with baseline.running_baseline("127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         yield f"ws://127.0.0.1:{port}/ocpp"
+
+
+@pytest.fixture
+async def baseline_url() -> AsyncIterator[str]:
+    """The ocpp-package 1.6 baseline server of the benchmark, in-process on a free port."""
+    async for url in _baseline("baseline_ocpp_server"):
+        yield url
+
+
+@pytest.fixture
+async def baseline201_url() -> AsyncIterator[str]:
+    """The ocpp-package 2.0.1 baseline server of the benchmark, in-process on a free port."""
+    async for url in _baseline("baseline_ocpp201_server"):
+        yield url
 
 
 class Running:

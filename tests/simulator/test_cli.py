@@ -53,18 +53,26 @@ def test_help_documents_every_option() -> None:
     result = CliRunner().invoke(simulate, ["--help"])
     assert result.exit_code == 0
     for option in (
-        "--url", "--stations", "--version", "--password", "--id-prefix", "--connectors",
+        "--url", "--stations", "--protocol", "--password", "--id-prefix", "--connectors",
         "--meter-interval", "--heartbeat-interval", "--transaction-seconds", "--idle-seconds",
         "--duration", "--ramp", "--seed", "--report-json",
     ):  # fmt: skip
         assert option in result.output
 
 
-def test_ocpp_201_is_refused_with_an_explanation() -> None:
-    """Asking for 2.0.1 fails before connecting and says when it will come."""
-    result = CliRunner().invoke(simulate, ["--url", "ws://127.0.0.1:9/ocpp", "--version", "2.0.1"])
+def test_help_documents_the_protocol_choice() -> None:
+    """--help says which OCPP versions the stations can speak and that 1.6 is the default."""
+    result = CliRunner().invoke(simulate, ["--help"])
+    assert "--protocol, --version [1.6|2.0.1]" in result.output
+    assert "[default: 1.6]" in result.output
+    assert "ocpp2.0.1" in result.output
+
+
+def test_unknown_protocol_is_refused_before_connecting() -> None:
+    """An OCPP version the simulator does not speak is a usage error naming the choices."""
+    result = CliRunner().invoke(simulate, ["--url", "ws://127.0.0.1:9/ocpp", "--protocol", "2.1"])
     assert result.exit_code == 2
-    assert "2.0.1 simulation comes with 2.0.1 support" in result.output
+    assert "'2.1' is not one of '1.6', '2.0.1'" in result.output
 
 
 def test_unreachable_url_exits_non_zero_with_the_reason() -> None:
@@ -104,3 +112,26 @@ def test_short_run_prints_a_summary_and_writes_the_report(tmp_path: Path) -> Non
     assert data["stations"]["ever_connected"] == 2
     assert data["actions"]["BootNotification"]["results"] == 2
     assert data["messages"]["answered"] <= len(csms.calls) <= data["messages"]["sent"]
+
+
+def test_protocol_201_run_speaks_transaction_events(tmp_path: Path) -> None:
+    """`--protocol 2.0.1` connects with ocpp2.0.1 and charges with TransactionEvent messages
+    that pass the 2.0.1 schemas; the summary and the report say so."""
+    report = tmp_path / "report.json"
+    with csms_in_thread() as csms:
+        result = CliRunner().invoke(
+            simulate,
+            [
+                "--url", csms.url, "--protocol", "2.0.1", "--stations", "2", "--duration", "1",
+                "--ramp", "0", "--heartbeat-interval", "0.1", "--meter-interval", "0.05",
+                "--transaction-seconds", "0.2", "--idle-seconds", "0.1", "--seed", "5",
+                "--report-json", str(report),
+            ],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "TransactionEvent" in result.output and "StartTransaction" not in result.output
+    assert set(csms.protocols.values()) == {"ocpp2.0.1"}
+    assert csms.invalid == []
+    data = json.loads(report.read_text())
+    assert data["config"]["version"] == "2.0.1"
+    assert data["actions"]["TransactionEvent"]["results"] >= 2

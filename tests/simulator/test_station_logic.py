@@ -9,10 +9,9 @@ import pytest
 
 from voltgate.ocpp.errors import ActionNotImplemented, ActionNotSupported, OcppVersion
 from voltgate.ocpp.validation import Validators
-from voltgate.simulator import payloads
 from voltgate.simulator.config import ConfigError, SimulationConfig, generated_id_tags
 from voltgate.simulator.ev import EvSession, MeterSample
-from voltgate.simulator.responders import Reboot, SendStatus, ToConnector, Trigger, answer
+from voltgate.simulator.followups import Reboot, SendStatus, ToConnector, Trigger
 from voltgate.simulator.state import (
     ActiveTransaction,
     ConnectorState,
@@ -20,6 +19,9 @@ from voltgate.simulator.state import (
     StopCharging,
     TagPool,
 )
+from voltgate.simulator.v16 import payloads
+from voltgate.simulator.v16.responders import answer
+from voltgate.simulator.v16.state import V16State
 
 AT = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 V16 = Validators.for_version(OcppVersion.V16)
@@ -56,8 +58,8 @@ def test_generated_payloads_satisfy_the_official_schemas() -> None:
     assert payloads.timestamp(AT) == "2025-05-01T12:00:00.000Z"
 
 
-def _state(connectors: int = 2) -> StationState:
-    return StationState([ConnectorState(n, 1000) for n in range(1, connectors + 1)], 300, 10)
+def _state(connectors: int = 2) -> V16State:
+    return V16State([ConnectorState(n, 1000) for n in range(1, connectors + 1)], 300, 10)
 
 
 def _charging(state: StationState, connector_id: int, transaction_id: int) -> None:
@@ -145,7 +147,7 @@ def test_config_names_stations_tags_and_credentials() -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"version": "2.0.1"}, "2.0.1 simulation comes with 2.0.1 support"),
+        ({"version": "2.1"}, "choose one of 1.6, 2.0.1"),
         ({"url": "http://h/ocpp"}, "must start with ws:// or wss://"),
         ({"stations": 0}, "stations must be greater than 0"),
         ({"id_tags": ("X" * 21,)}, "1 to 20 characters"),

@@ -1,42 +1,71 @@
-"""The HTTP side: health and Prometheus metrics now; the authenticated REST API mounts here.
+"""The HTTP application: operations endpoints and the native REST API under ``/api/v1``.
 
-Until the REST API with keys and roles exists, this app serves no station or transaction
-data: only `/health` (is the storage reachable) and `/metrics` (counters, no identities).
+Built by the composition root over the running services (`create_api`). Conventions
+(`api.conventions`), errors (`api.errors`) and access (`api.auth`) each live in one place;
+the routes are in `api.routes`, one module per resource. The OpenAPI document is at
+``/openapi.json`` and interactive docs at ``/docs``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
-from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from voltgate import __version__
-from voltgate.metrics import CONTENT_TYPE_LATEST, Metrics
+from voltgate.api import errors
+from voltgate.api.auth import mark_access
+from voltgate.api.routes import access, stations, tokens, transactions
+from voltgate.api.routes.operations import HealthCheck, operations_router
+from voltgate.domain.access import DEFAULT_LOGIN_TOKEN_LIFETIME_S
+from voltgate.domain.services import Services
+from voltgate.metrics import Metrics
 
-HealthCheck = Callable[[], Awaitable[bool]]
+DESCRIPTION = """\
+Charging station management: stations, EVSEs and connectors with live status, id tokens,
+transactions with meter values, station notifications, users and API keys.
+
+Authenticate with `Authorization: Bearer <key>`: an API key (`voltgate apikey create`) or a
+login token (`POST /api/v1/auth/token`). Every operation names the lowest role it needs in
+`x-required-role` (VIEWER < OPERATOR < ADMIN, or PUBLIC).
+
+Answers are `{"data": ...}`; lists are pages `{"data": {"items": [...], "hasMore": ...}}`
+(ask for the next with `startingAfter` = the last item's id); errors are
+`{"error": {"code", "message", "details"}}`. Field names are camelCase, enums UPPER_SNAKE_CASE,
+timestamps ISO 8601 UTC.
+"""
 
 
-def create_api(*, metrics: Metrics, storage_ok: HealthCheck) -> FastAPI:
-    """Build the HTTP application over the running services."""
+def create_api(
+    *,
+    metrics: Metrics,
+    storage_ok: HealthCheck,
+    services: Services,
+    login_token_lifetime_s: int = DEFAULT_LOGIN_TOKEN_LIFETIME_S,
+) -> FastAPI:
+    """Build the HTTP application over the running services.
+
+    Args:
+        metrics: rendered at ``/metrics``.
+        storage_ok: answers ``/health``.
+        services: what every route works with.
+        login_token_lifetime_s: how long a password login's token is valid.
+    """
     api = FastAPI(
         title="Voltgate",
         version=__version__,
-        description="Charging station management system: OCPP gateway, REST API, smart charging.",
+        description=DESCRIPTION,
     )
-
-    @api.get("/health", tags=["operations"], summary="Liveness and storage reachability")
-    async def health() -> JSONResponse:
-        ok = await storage_ok()
-        body = {
-            "status": "ok" if ok else "degraded",
-            "storage": "ok" if ok else "unreachable",
-            "version": __version__,
-        }
-        return JSONResponse(body, status_code=200 if ok else 503)
-
-    @api.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
-    async def prometheus_metrics() -> Response:
-        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
-
+    api.state.services = services
+    api.state.login_lifetime = timedelta(seconds=login_token_lifetime_s)
+    errors.install(api)
+    routers = (
+        operations_router(metrics, storage_ok),
+        access.router,
+        stations.router,
+        tokens.router,
+        transactions.router,
+    )
+    for router in routers:
+        api.include_router(mark_access(router))
     return api

@@ -6,6 +6,12 @@ Error tree::
       UnknownStation            no station with this id is provisioned
       UnknownToken              no id token with this id tag is provisioned
       InvalidTransition         a state machine was asked for a move its table does not have
+      StationOffline            the station has no open connection to this node
+      CommandFailed             a command sent to a station failed (CALLERROR, or refused)
+        CommandTimedOut         the station did not answer the command in time
+      AlreadyExists             a record with this identity exists (create refused)
+      InUse                     a record cannot be removed while other records refer to it
+      LoginThrottled            too many failed logins from one address; retry later
 """
 
 from __future__ import annotations
@@ -40,3 +46,56 @@ class InvalidTransition(DomainError):
         super().__init__(f"no transition from {state!r} on {event!r}")
         self.state = state
         self.event = event
+
+
+class StationOffline(DomainError):
+    """The station has no open connection to this node, so a command cannot reach it."""
+
+    def __init__(self, station_id: str) -> None:
+        super().__init__(f"station {station_id!r} is not connected")
+        self.station_id = station_id
+
+
+class CommandFailed(DomainError):
+    """A command sent to a station failed: it answered with a CALLERROR or an answer the
+    CSMS could not use, or it refused what the command asked for."""
+
+    def __init__(self, station_id: str, action: str, reason: str) -> None:
+        super().__init__(f"{action} to {station_id!r} failed: {reason}")
+        self.station_id = station_id
+        self.action = action
+        self.reason = reason
+
+
+class CommandTimedOut(CommandFailed):
+    """The station did not answer the command within the call timeout."""
+
+    def __init__(self, station_id: str, action: str) -> None:
+        super().__init__(station_id, action, "no answer within the call timeout")
+
+
+class AlreadyExists(DomainError):
+    """A create was refused because a record with this identity exists."""
+
+    def __init__(self, kind: str, identity: str) -> None:
+        super().__init__(f"{kind} {identity!r} already exists")
+        self.kind = kind
+        self.identity = identity
+
+
+class InUse(DomainError):
+    """A record cannot be removed while other records refer to it."""
+
+    def __init__(self, kind: str, identity: str, reason: str) -> None:
+        super().__init__(f"{kind} {identity!r} cannot be removed: {reason}")
+        self.kind = kind
+        self.identity = identity
+        self.reason = reason
+
+
+class LoginThrottled(DomainError):
+    """Too many failed logins from one address; it may try again in `retry_after_s`."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        super().__init__("too many failed logins from this address")
+        self.retry_after_s = retry_after_s

@@ -54,6 +54,19 @@ def remote_start_key(station_id: str, remote_id: str) -> bytes:
     return natural_key("remote", station_id, remote_id)
 
 
+def transaction_event_key(
+    station_id: str, station_transaction_id: str, seq_no: int, event_type: str, at: datetime
+) -> bytes:
+    """A TransactionEvent is the same one (a retry) when all of these are equal; the time
+    tells a retry from a station that started counting seqNo from 0 again
+    (`domain.transaction_events`). Time-ordered, as `record_keys` explains."""
+    # Time-ordered like `record_keys` (one per TransactionEvent, the hot path of 2.0.1).
+    text = _SEP.join(
+        ("tx-event", station_id, station_transaction_id, str(seq_no), event_type, _text(at))
+    )
+    return _time_prefix(at) + hashlib.blake2b(text.encode(), digest_size=8).digest()
+
+
 def record_keys(
     station_id: str,
     evse_id: int,
@@ -71,11 +84,11 @@ def record_keys(
 
     The key starts with the element's time (8 bytes, microseconds, big-endian) followed by
     8 bytes of the digest. Readings arrive in time order, so the unique index on the key
-    grows at its right edge: one hot page per commit instead of a random page per row.
-    With a purely random key, inserting cost grew with the table (SQLite, batches of 100:
-    21 -> 41 us per row over the first 100,000 rows, against a flat ~23 us time-ordered;
-    the gap widens once the index no longer fits in the page cache). Two elements collide
-    only with the same microsecond and the same 64-bit digest of different content.
+    grows at its right edge (one hot page per commit) instead of at a random page per row.
+    Measured on SQLite (WAL, batches of 100 rows, 1,000,000 rows): a random key cost 35 us
+    per row over the first fifth and 51 us over the last, and kept growing; the time-ordered
+    key 23-27 us throughout. Two elements collide only with the same microsecond and the
+    same 64-bit digest of different content.
     """
     prefix = hashlib.blake2b(
         _SEP.join((station_id, str(evse_id), str(connector_id), transaction_ref, "")).encode(),
@@ -116,6 +129,23 @@ def event_key(
     """
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return natural_key("event", station_id, kind, at, message_id if at is None else None, canonical)
+
+
+def device_variable_key(station_id: str, identity: Sequence[object]) -> bytes:
+    """A device-model variable of a station is the same one when its address is (names and
+    instances compared case-insensitively: `VariableAddress.identity`)."""
+    return natural_key("device-variable", station_id, *identity)
+
+
+def device_attribute_key(variable_key: bytes, attribute_type: str) -> bytes:
+    """One attribute (Actual, Target, MinSet, MaxSet) of a device-model variable."""
+    return natural_key("device-attribute", variable_key.hex(), attribute_type)
+
+
+def report_part_key(station_id: str, request_id: int, seq_no: int, generated_at: datetime) -> bytes:
+    """A NotifyReport part is the same one (a retry) when request, part number and the time
+    it was generated are equal; a later report reusing the requestId has a later time."""
+    return natural_key("report-part", station_id, request_id, seq_no, generated_at)
 
 
 def _time_prefix(at: datetime) -> bytes:

@@ -33,6 +33,8 @@ _SCALED: Final[dict[str, tuple[str, Decimal]]] = {
     "kVA": ("VA", Decimal(1000)),
 }
 CELSIUS: Final = "Celsius"
+# Units whose values `convert` changes (scaled, or to Celsius).
+_CONVERTED: Final = frozenset({*_SCALED, "Fahrenheit", "K"})
 
 # OCPP 1.6 §7.43/§7.45: the unit defaults to Wh for energy; other measurands get the
 # unit their definition implies (§7.31: "the UnitOfMeasure for ... Frequency is Hertz").
@@ -166,6 +168,60 @@ def normalise(
     )
 
 
+def normalise_number(
+    at: datetime,
+    value: float,
+    *,
+    multiplier: int = 0,
+    measurand: str | None = None,
+    phase: str | None = None,
+    location: str | None = None,
+    context: str | None = None,
+    unit: str | None = None,
+    signed_data: str | None = None,
+) -> MeterSample:
+    """`normalise` for a numeric sampled value with a power-of-ten multiplier (OCPP 2.0.1
+    SampledValueType.value, UnitOfMeasureType: the value is `value` x 10^multiplier `unit`).
+
+    The number is kept as reported in `value_raw` (integers without ".0"); a non-zero
+    multiplier is kept in `unit_raw` ("kWh", multiplier 3 -> "kWh*10^3") and applied to the
+    normalised value exactly (Decimal), before the unit's own conversion.
+    """
+    text = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if not multiplier:
+        measurand = measurand or ENERGY_IMPORT_REGISTER
+        unit_raw = unit if unit is not None else default_unit(measurand)
+        if unit_raw not in _CONVERTED and math.isfinite(value):
+            # The number needs no conversion (most samples): skip re-parsing its text.
+            return MeterSample(
+                at,
+                text,
+                value,
+                unit_raw,
+                unit_raw,
+                measurand,
+                phase,
+                location or DEFAULT_LOCATION,
+                context or DEFAULT_CONTEXT,
+                RAW,
+                signed_data,
+            )
+    scaled = text if not multiplier else format(Decimal(text).scaleb(multiplier), "f")
+    result = normalise(
+        at,
+        scaled,
+        measurand=measurand,
+        phase=phase,
+        location=location,
+        context=context,
+        unit=unit,
+        signed_data=signed_data,
+    )
+    if not multiplier:
+        return result
+    return result._replace(value_raw=text, unit_raw=f"{result.unit_raw}*10^{multiplier}")
+
+
 def _normalised_value(value: str, unit: str | None) -> tuple[float | None, str | None]:
     """The value in its base unit, or (None, unit) when it is not a usable number.
 
@@ -177,7 +233,7 @@ def _normalised_value(value: str, unit: str | None) -> tuple[float | None, str |
     text = value.strip()
     if _DECIMAL.fullmatch(text) is None:
         return None, unit
-    if unit in _SCALED or unit == "Fahrenheit" or unit == "K":
+    if unit in _CONVERTED:
         number, base_unit = convert(Decimal(text), unit)
     else:
         number, base_unit = float(text), unit

@@ -12,12 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from voltgate.domain.access import ApiKey, LoginToken, User
 from voltgate.domain.authorization import IdToken
+from voltgate.domain.certificates import Delivery, IssuedCertificate
+from voltgate.domain.device_model import DeviceVariable, ReportedVariable, StoredPart
 from voltgate.domain.events import StationEvent
+from voltgate.domain.queries import (
+    EventEntry,
+    EventQuery,
+    StationQuery,
+    TokenQuery,
+    TransactionQuery,
+)
 from voltgate.domain.readings import MeterReading, MeterRecord
+from voltgate.domain.security import PasswordKind, StationSecurity
 from voltgate.domain.stations import Connector, Evse, Station
+from voltgate.domain.transaction_events import StoredTransactionEvent
 from voltgate.domain.transactions import Transaction
 
 T = TypeVar("T")
@@ -170,6 +182,10 @@ class MeterValueRepository(Protocol):
         """Samples that name a transaction id we do not know, in timestamp order."""
         ...
 
+    def list_outside_transactions(self, station_id: str) -> list[MeterReading]:
+        """Samples taken outside any transaction (no transaction id), in timestamp order."""
+        ...
+
     def adopt(self, station_id: str, reported_id: int, transaction_id: int) -> int:
         """Attach unmatched samples that named `reported_id` to `transaction_id`."""
         ...
@@ -189,6 +205,160 @@ class StationEventRepository(Protocol):
         ...
 
 
+class TransactionEventRepository(Protocol):
+    """The TransactionEvents of 2.0.1 transactions, each stored once."""
+
+    def add(self, event: StoredTransactionEvent, key: bytes) -> None:
+        """Insert unless `key` exists (a retried event is stored once). Storage may send
+        the insert later in the same database transaction: nothing reads its outcome."""
+        ...
+
+    def list_for_transaction(self, transaction_id: int) -> list[StoredTransactionEvent]:
+        """A transaction's events in seqNo order (then time, for a restarted seqNo)."""
+        ...
+
+
+class DeviceModelRepository(Protocol):
+    """The device model of 2.0.1 stations (NotifyReport) and the report parts received."""
+
+    def add_part(self, part: StoredPart, key: bytes) -> bool:
+        """Insert unless `key` exists; True when inserted (False: a retried part)."""
+        ...
+
+    def save_variables(
+        self,
+        station_id: str,
+        variables: Sequence[ReportedVariable],
+        reported_at: datetime,
+        request_id: int,
+    ) -> None:
+        """Insert or update the variables and their attributes, except those stored from a
+        report generated later than `reported_at` (the newest report wins)."""
+        ...
+
+    def list_variables(self, station_id: str) -> list[DeviceVariable]:
+        """A station's stored attributes, by component, EVSE, connector, variable, type."""
+        ...
+
+    def list_parts(self, station_id: str) -> list[StoredPart]:
+        """The report parts a station sent."""
+        ...
+
+
+class SecurityRepository(Protocol):
+    """Stations' security profiles and the certificates the CSMS CA issued."""
+
+    def get_station(self, station_id: str) -> StationSecurity | None:
+        """The station's security record, or None when it never connected."""
+        ...
+
+    def save_station(self, record: StationSecurity) -> None:
+        """Insert or overwrite the station's security record."""
+        ...
+
+    def find_certificate(self, key: bytes) -> IssuedCertificate | None:
+        """The certificate issued for the signing request with this key, or None."""
+        ...
+
+    def add_certificate(self, certificate: IssuedCertificate, key: bytes) -> bool:
+        """Insert unless a certificate for `key` exists; True when inserted."""
+        ...
+
+    def record_delivery(self, serial_number: str, delivery: Delivery, at: datetime) -> None:
+        """Store what became of sending the certificate to its station."""
+        ...
+
+    def list_certificates(self, station_id: str) -> list[IssuedCertificate]:
+        """A station's issued certificates, newest first."""
+        ...
+
+
+class AccessRepository(Protocol):
+    """API keys, users and login tokens (`domain.access`). Secrets are looked up by hash."""
+
+    def add_key(self, key: ApiKey) -> None:
+        """Insert a new key (its id and hash are fresh random values)."""
+        ...
+
+    def get_key(self, key_id: str) -> ApiKey | None:
+        """The key, or None."""
+        ...
+
+    def key_by_hash(self, secret_hash: bytes) -> ApiKey | None:
+        """The key whose secret hashes to `secret_hash`, or None."""
+        ...
+
+    def save_key(self, key: ApiKey) -> None:
+        """Overwrite what may change on a key: last use and revocation."""
+        ...
+
+    def list_keys(self, *, after: str | None, limit: int) -> list[ApiKey]:
+        """Keys by id, after `after`, at most `limit`."""
+        ...
+
+    def add_user(self, user: User) -> bool:
+        """Insert unless its id, name or email (any case) is taken; True when inserted."""
+        ...
+
+    def get_user(self, user_id: str) -> User | None:
+        """The user, or None."""
+        ...
+
+    def user_by_login(self, login: str) -> User | None:
+        """The user whose name or email is `login` in any letter case, or None."""
+        ...
+
+    def save_user(self, user: User) -> None:
+        """Overwrite the user (the caller checked that its email is not another's login)."""
+        ...
+
+    def list_users(self, *, after: str | None, limit: int) -> list[User]:
+        """Users by id, after `after`, at most `limit`."""
+        ...
+
+    def add_login_token(self, token: LoginToken) -> None:
+        """Insert a new login token."""
+        ...
+
+    def login_token_by_hash(self, secret_hash: bytes) -> LoginToken | None:
+        """The login token whose secret hashes to `secret_hash`, or None."""
+        ...
+
+    def revoke_login_tokens(self, user_id: str, at: datetime, token_id: str | None = None) -> int:
+        """Revoke a user's unrevoked login tokens (only `token_id`, when given); the count."""
+        ...
+
+
+class OperatorRepository(Protocol):
+    """What only operators ask of the records (REST API, CLI), never the OCPP path:
+    filtered lists a page at a time (`domain.queries`: up to ``limit + 1`` rows) and
+    removals."""
+
+    def stations(self, query: StationQuery) -> list[Station]:
+        """Stations by id after the cursor, filtered."""
+        ...
+
+    def tokens(self, query: TokenQuery) -> list[IdToken]:
+        """Id tokens by case-insensitive id tag after the cursor, filtered."""
+        ...
+
+    def transactions(self, query: TransactionQuery) -> list[Transaction]:
+        """Transactions by id, newest first, before the cursor, filtered."""
+        ...
+
+    def events(self, query: EventQuery) -> list[EventEntry]:
+        """A station's events by id, newest first, before the cursor."""
+        ...
+
+    def delete_station(self, station_id: str) -> bool:
+        """Delete the station unless any other record refers to it; True when deleted."""
+        ...
+
+    def delete_token(self, id_tag: str) -> bool:
+        """Delete the id token (any letter case); True when it existed."""
+        ...
+
+
 class Repositories(Protocol):
     """The repositories of one unit of work, all on the same database transaction."""
 
@@ -204,6 +374,16 @@ class Repositories(Protocol):
     def meter_values(self) -> MeterValueRepository: ...
     @property
     def events(self) -> StationEventRepository: ...
+    @property
+    def security(self) -> SecurityRepository: ...
+    @property
+    def device_model(self) -> DeviceModelRepository: ...
+    @property
+    def transaction_events(self) -> TransactionEventRepository: ...
+    @property
+    def access(self) -> AccessRepository: ...
+    @property
+    def operator(self) -> OperatorRepository: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +396,8 @@ class Reads:
     """
 
     transactions: tuple[int, ...] = ()
+    # Transactions by natural key (`TransactionRepository.find`): 2.0.1 events name theirs.
+    transaction_keys: tuple[bytes, ...] = ()
 
 
 class UnitOfWork(Protocol):
@@ -223,4 +405,57 @@ class UnitOfWork(Protocol):
 
     async def submit(self, work: Callable[[Repositories], T], reads: Reads | None = None) -> T:
         """Run `work` in a database transaction and return its result after the commit."""
+        ...
+
+
+Command = tuple[str, dict[str, Any]]
+"""An OCPP action and its CALL payload, ready for `StationLink.call`."""
+
+
+class StationLink(Protocol):
+    """Sends a CALL to a connected station and returns its answer (the gateway's registry).
+
+    Every CSMS-initiated command goes through this one seam: security (password rotation,
+    CertificateSigned) today, the REST API's remote commands next, a message bus to the node
+    holding the socket when Voltgate runs on several nodes.
+    """
+
+    async def call(self, station_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send `action` with `payload` (valid for the station's OCPP version); return the
+        CALLRESULT payload.
+
+        Raises:
+            StationOffline: the station has no connection to this node (or lost it).
+            CommandTimedOut: no answer within the call timeout.
+            CommandFailed: the station answered with a CALLERROR or an invalid CALLRESULT.
+        """
+        ...
+
+
+class SecurityCommands(Protocol):
+    """One OCPP version's security messages to a station, and how to read their answers.
+
+    The domain decides what to send; the handlers layer knows how each version spells it
+    (`voltgate.handlers.security_commands`), so the domain never builds wire payloads.
+    """
+
+    @property
+    def password_kind(self) -> PasswordKind:
+        """The password shape this version prescribes."""
+        ...
+
+    def set_password(self, password: str) -> Command:
+        """The command that sets the station's HTTP Basic auth password."""
+        ...
+
+    def password_accepted(self, answer: dict[str, Any]) -> bool:
+        """True when the answer to `set_password` says the station accepted it."""
+        ...
+
+    def certificate_signed(self, certificate_pem: str) -> Command:
+        """The command that installs a signed station certificate."""
+        ...
+
+    def certificate_accepted(self, answer: dict[str, Any]) -> bool:
+        """True when the answer to `certificate_signed` says the station accepted it."""
         ...

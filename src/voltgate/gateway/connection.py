@@ -6,6 +6,12 @@ handler returns, which is after its effect is committed (acknowledged means dura
 to the station (`call`) go through the same session, which keeps one in flight and owns the
 deadlines; a timer task expires them. Both tasks belong to one TaskGroup per connection, so
 closing the socket ends everything that served it.
+
+A handler may leave follow-up work on its Context (`Context.then`: e.g. CertificateSigned
+after SignCertificate). Once the handler's answer is written, each follow-up runs as a task
+of the same TaskGroup, so the reader goes on reading (the follow-up may await the station's
+answer to a CALL of ours). A failing follow-up is logged, never ends the connection; when
+the socket closes, follow-ups waiting for an answer fail with ConnectionError.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ import structlog
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from voltgate.handlers.router import Context, Router
+from voltgate.domain.errors import DomainError
+from voltgate.handlers.router import Context, FollowUp, Router
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import ErrorKind, LocalProtocolError, OcppError, wire_code
 from voltgate.ocpp.events import (
@@ -66,6 +73,8 @@ class StationConnection:
         self._monotonic = monotonic
         self._protocol = str(ctx.connection.protocol)
         self._replies: dict[str, asyncio.Future[CallResult | CallError]] = {}
+        self._tasks: asyncio.TaskGroup | None = None
+        self._closed = False
         self._deadline_changed = asyncio.Event()
         self._debug = logging.getLogger("voltgate.gateway").isEnabledFor(logging.DEBUG)
         # Label children by (action, result) and by action: `.labels()` costs a lock, a tuple
@@ -77,15 +86,19 @@ class StationConnection:
         """Pump frames until the socket closes."""
         try:
             async with asyncio.TaskGroup() as tasks:
+                self._tasks = tasks
                 reader = tasks.create_task(self._read())
                 timer = tasks.create_task(self._expire())
                 await reader
                 timer.cancel()
+                # Follow-ups still waiting for the station's answer end now, not at their
+                # deadline (the timer is gone).
+                self._closed = True
+                self._fail_pending()
         finally:
-            for future in self._replies.values():
-                if not future.done():
-                    future.set_exception(ConnectionError(f"{self.station_id} disconnected"))
-            self._replies.clear()
+            self._closed = True
+            self._tasks = None
+            self._fail_pending()
 
     async def call(self, action: str, payload: dict[str, Any]) -> CallResult | CallError:
         """Send a CALL to the station and wait for its CALLRESULT or CALLERROR.
@@ -94,6 +107,8 @@ class StationConnection:
             TimeoutError: no answer before the call timeout.
             ConnectionError: the station disconnected first.
         """
+        if self._closed:
+            raise ConnectionError(f"{self.station_id} disconnected")
         call = self._session.send_call(action, payload, now=self._monotonic())
         future: asyncio.Future[CallResult | CallError] = asyncio.get_running_loop().create_future()
         self._replies[call.unique_id] = future
@@ -115,6 +130,7 @@ class StationConnection:
                     self._session.receive_text(text, now=self._monotonic())
                 await self._handle(self._session.events(), started)
                 await self._flush()
+                self._start_follow_ups()
         except ConnectionClosed:
             pass
 
@@ -135,8 +151,19 @@ class StationConnection:
         for event in events:
             if isinstance(event, CallReceived):
                 await self._answer(event, started)
-            elif isinstance(event, ReplyReceived | ReplyInvalid):
+            elif isinstance(event, ReplyReceived):
                 self._resolve(event.call.unique_id, event.reply)
+            elif isinstance(event, ReplyInvalid):
+                # The station answered, but not with what the schema allows: the caller
+                # gets a failure, not a payload it would have to distrust.
+                code = wire_code(event.error.kind, self._ctx.connection.protocol)
+                log.warning(
+                    "< invalid CALLRESULT", action=event.call.action, reason=event.error.description
+                )
+                failure = CallError(
+                    event.call.unique_id, code, f"invalid answer: {event.error.description}"
+                )
+                self._resolve(event.call.unique_id, failure)
             elif isinstance(event, CallTimedOut):
                 future = self._replies.pop(event.call.unique_id, None)
                 if future is not None and not future.done():
@@ -172,16 +199,19 @@ class StationConnection:
             self._session.send_result(call, payload)
             result = "CALLRESULT"
         except OcppError as error:
+            self._ctx.follow_ups.clear()  # nothing follows an answer that is an error
             self._session.send_error(call, error)
             result = wire_code(error.kind, self._ctx.connection.protocol)
             log.warning("> CALLERROR", action=call.action, code=result, reason=error.description)
         except LocalProtocolError as error:
+            self._ctx.follow_ups.clear()
             log.error("our response broke the schema", action=call.action, error=str(error))
             self._session.send_error(
                 call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR)
             )
             result = "InternalError"
         except Exception:
+            self._ctx.follow_ups.clear()
             log.exception("handler failed", action=call.action)
             self._session.send_error(
                 call, OcppError("internal error", kind=ErrorKind.INTERNAL_ERROR)
@@ -199,6 +229,29 @@ class StationConnection:
                 self._protocol, call.action
             )
         histogram.observe(elapsed)
+
+    def _start_follow_ups(self) -> None:
+        follow_ups = self._ctx.follow_ups
+        if not follow_ups or self._tasks is None:
+            return
+        self._ctx.follow_ups = []
+        for work in follow_ups:
+            self._tasks.create_task(self._follow_up(work))
+
+    async def _follow_up(self, work: FollowUp) -> None:
+        """Run one follow-up; its failure is logged and never ends the connection."""
+        try:
+            await work()
+        except DomainError as error:  # the station refused, timed out or went away
+            log.warning("follow-up failed", error=str(error))
+        except Exception:
+            log.exception("follow-up failed")
+
+    def _fail_pending(self) -> None:
+        for future in self._replies.values():
+            if not future.done():
+                future.set_exception(ConnectionError(f"{self.station_id} disconnected"))
+        self._replies.clear()
 
     def _resolve(self, unique_id: str, reply: CallResult | CallError) -> None:
         future = self._replies.pop(unique_id, None)

@@ -1,7 +1,9 @@
-"""The registry of live station connections on this node.
+"""The registry of live station connections on this node; the domain's `StationLink`.
 
 At most one connection per station: a newer authenticated connection replaces the older one
 (the older socket is closed), so commands always go to the socket the station uses now.
+`call` turns the OCPP outcome of a command into the domain's terms: the CALLRESULT payload,
+or StationOffline / CommandFailed / CommandTimedOut.
 """
 
 from __future__ import annotations
@@ -9,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from voltgate.domain.errors import CommandFailed, CommandTimedOut, StationOffline
 from voltgate.ocpp.messages import CallError, CallResult
 
-
-class StationOffline(Exception):
-    """The station has no open connection on this node."""
+__all__ = ["Link", "StationLinks", "StationOffline"]
 
 
 class Link(Protocol):
@@ -27,7 +28,7 @@ class Link(Protocol):
 
 
 class StationLinks:
-    """Live connections by station id."""
+    """Live connections by station id (implements `domain.ports.StationLink`)."""
 
     def __init__(self) -> None:
         self._links: dict[str, Link] = {}
@@ -56,16 +57,27 @@ class StationLinks:
             return True
         return False
 
-    async def call(
-        self, station_id: str, action: str, payload: dict[str, Any]
-    ) -> CallResult | CallError:
-        """Send a CALL to a connected station and wait for its answer.
+    async def call(self, station_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send a CALL to a connected station and return its CALLRESULT payload.
 
         Raises:
-            StationOffline: the station is not connected to this node.
-            TimeoutError: the station did not answer within the call timeout.
+            StationOffline: the station is not connected to this node, or disconnects
+                before it answers.
+            CommandTimedOut: the station did not answer within the call timeout.
+            CommandFailed: the station answered with a CALLERROR (or an invalid CALLRESULT).
         """
         link = self._links.get(station_id)
         if link is None:
             raise StationOffline(station_id)
-        return await link.call(action, payload)
+        try:
+            reply = await link.call(action, payload)
+        except TimeoutError:
+            raise CommandTimedOut(station_id, action) from None
+        except ConnectionError:
+            raise StationOffline(station_id) from None
+        if isinstance(reply, CallError):
+            detail = f"CALLERROR {reply.code}" + (
+                f": {reply.description}" if reply.description else ""
+            )
+            raise CommandFailed(station_id, action, detail)
+        return reply.payload

@@ -1,10 +1,18 @@
 """The OCPP-J WebSocket server: handshake checks, then one StationConnection per socket.
 
+One listener per security profile transport (A00.FR.006: one profile per port): `ocpp_port`
+(ws://, profiles 0/1), `tls_port` (wss://, profile 2) and `mtls_port` (wss:// with client
+certificates, profile 3); see `gateway.tls` for the TLS rules. All share one handler.
+
 Handshake (before the upgrade, so a refused station never gets a WebSocket):
 - the path must be `{ocpp_path}/{stationId}` (OCPP-J 1.6 §3.1.1, 2.0.1 part 4 §3.1.1), else 404;
-- HTTP Basic auth with username = station id (security profile 1, OCPP 1.6 Security
-  Whitepaper §2.3, 2.0.1 A00.FR.2xx): a wrong or missing password is 401, an unknown
-  station 404 (or registered, by setting). Passwords are never logged;
+- an address with too many recent failed authentications gets 429 with Retry-After, before
+  anything else is checked (`domain.throttle`);
+- the credential of the port's profile (`SecurityService.admit`): HTTP Basic auth with
+  username = station id (profiles 1/2, 2.0.1 A00.FR.202-207/301-324, 1.6 Whitepaper §2.3/2.4):
+  a wrong or missing password is 401, an unknown station 404 (or registered, by setting);
+  profile 3: the client certificate's O and CN (A00.FR.404/405), else 403. Then a profile
+  below the station's minimum is 403 (A05.FR.07). Passwords are never logged;
 - subprotocol: the first of the station's offers that we speak. If it offers none, the
   handshake completes without Sec-WebSocket-Protocol and the socket is closed at once, as
   OCPP-J 1.6 §4.1.2 and 2.0.1 part 4 §3.2 require.
@@ -14,8 +22,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import itertools
 import logging
+import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -33,8 +43,11 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from voltgate.config import Settings
+from voltgate.domain.security import Admission as Decision
+from voltgate.domain.security import ConnectAttempt, Refusal, SecurityProfile, Transport
 from voltgate.domain.services import Services
-from voltgate.domain.stations import ConnectOutcome, UnknownStationPolicy
+from voltgate.domain.stations import UnknownStationPolicy
+from voltgate.gateway import tls
 from voltgate.gateway.connection import StationConnection
 from voltgate.gateway.links import StationLinks
 from voltgate.handlers.router import ConnectionState, Context, Router
@@ -59,6 +72,23 @@ class Admission:
     station_id: str
     accepted: bool
     remote_address: str
+    profile: SecurityProfile
+
+
+_REFUSAL_STATUS = {
+    Refusal.THROTTLED: HTTPStatus.TOO_MANY_REQUESTS,
+    Refusal.UNKNOWN: HTTPStatus.NOT_FOUND,
+    Refusal.UNAUTHORIZED: HTTPStatus.UNAUTHORIZED,
+    Refusal.CERTIFICATE: HTTPStatus.FORBIDDEN,
+    Refusal.DOWNGRADE: HTTPStatus.FORBIDDEN,
+}
+_REFUSAL_TEXT = {
+    Refusal.THROTTLED: "too many failed attempts; try again later\n",
+    Refusal.UNKNOWN: "unknown charging station\n",
+    Refusal.UNAUTHORIZED: "authentication required\n",
+    Refusal.CERTIFICATE: "client certificate does not identify this charging station\n",
+    Refusal.DOWNGRADE: "this charging station must use a higher security profile\n",
+}
 
 
 class Gateway:
@@ -84,46 +114,70 @@ class Gateway:
         self._now = now
         self._admitted: WeakKeyDictionary[ServerConnection, Admission] = WeakKeyDictionary()
         self._ids = itertools.count(1)
-        self._server: Server | None = None
+        self._servers: dict[Transport, Server] = {}
         self._prefix = settings.ocpp_path + "/"
         self._subprotocols = frozenset(str(version) for version in routers)
+        self._listeners = tls.listeners(settings, on_failure=self._tls_refused)
 
     @property
     def port(self) -> int:
-        """The TCP port the server listens on (useful when configured as 0)."""
-        assert self._server is not None, "the gateway is not serving"
-        port: int = self._server.sockets[0].getsockname()[1]
+        """The plain WebSocket port (profiles 0/1); useful when configured as 0."""
+        port = self.port_of(Transport.PLAIN)
+        assert port is not None, "the gateway is not serving"
+        return port
+
+    def port_of(self, transport: Transport) -> int | None:
+        """The port serving `transport`, or None when it is not configured."""
+        server = self._servers.get(transport)
+        if server is None:
+            return None
+        port: int = server.sockets[0].getsockname()[1]
         return port
 
     @asynccontextmanager
     async def serving(self) -> AsyncIterator[Gateway]:
-        """Listen until the context exits, then close every connection."""
-        limit = self._settings.max_frame_size * _TRANSPORT_LIMIT_FACTOR
-        async with serve(
+        """Listen on every configured port until the context exits, then close every
+        connection."""
+        async with contextlib.AsyncExitStack() as stack:
+            for listener in self._listeners:
+                server = await stack.enter_async_context(self._serve_listener(listener))
+                self._servers[listener.transport] = server
+                log.info(
+                    "OCPP gateway listening",
+                    host=self._settings.host,
+                    port=self.port_of(listener.transport),
+                    transport=listener.transport.value,
+                    path=self._prefix + "{stationId}",
+                )
+            try:
+                yield self
+            finally:
+                self._servers.clear()
+
+    def _serve_listener(self, listener: tls.Listener) -> Any:
+        async def check(connection: ServerConnection, request: Request) -> Response | None:
+            return await self._check_request(connection, request, listener.transport)
+
+        return serve(
             self._serve,
             self._settings.host,
-            self._settings.ocpp_port,
-            process_request=self._check_request,
+            listener.port,
+            ssl=listener.ssl,
+            process_request=check,
             select_subprotocol=self._select_subprotocol,
             ping_interval=self._settings.ping_interval,
             ping_timeout=self._settings.ping_timeout,
             # A station that misses its pong will not answer a close frame either.
             close_timeout=self._settings.ping_timeout,
-            max_size=limit,
+            max_size=self._settings.max_frame_size * _TRANSPORT_LIMIT_FACTOR,
             server_header="Voltgate",
             logger=logging.getLogger("voltgate.gateway.websockets"),
-        ) as server:
-            self._server = server
-            log.info(
-                "OCPP gateway listening",
-                host=self._settings.host,
-                port=self.port,
-                path=self._prefix + "{stationId}",
-            )
-            try:
-                yield self
-            finally:
-                self._server = None
+        )
+
+    def _tls_refused(self, failure: tls.HandshakeFailure) -> None:
+        """A TLS handshake failed (before any HTTP, so no station id is known yet)."""
+        self._metrics.connections_refused.labels(failure.problem.value).inc()
+        log.warning("TLS handshake refused", reason=failure.problem.value, detail=failure.detail)
 
     def _select_subprotocol(
         self, connection: ServerConnection, offered: Sequence[Subprotocol]
@@ -135,7 +189,7 @@ class Gateway:
         return None
 
     async def _check_request(
-        self, connection: ServerConnection, request: Request
+        self, connection: ServerConnection, request: Request, transport: Transport
     ) -> Response | None:
         station_id = self._station_id(request.path)
         if station_id is None:
@@ -144,36 +198,55 @@ class Gateway:
                 HTTPStatus.NOT_FOUND, f"connect to {self._prefix}<stationId>\n"
             )
         remote = _remote_address(connection)
+        security = self._services.security
         password, username = _basic_credentials(request.headers)
-        if username is not None and username != station_id:
-            self._metrics.connections_refused.labels("unauthorized").inc()
-            log.warning(
-                "handshake refused: Basic auth user is not the station id",
-                station_id=station_id,
-                remote=remote,
-            )
-            return _unauthorized(connection)
-        verdict = await self._services.stations.authenticate(
-            station_id,
-            password,
-            policy=UnknownStationPolicy(self._settings.unknown_stations.value),
+        attempt = ConnectAttempt(
+            station_id=station_id,
+            remote_address=remote,
+            transport=transport,
+            password=password,
+            client_certificate=(
+                tls.peer_certificate(connection.transport)
+                if transport is Transport.MUTUAL_TLS
+                else None
+            ),
+            username=username,
+        )
+        decision = await security.admit(
+            attempt,
+            unknown_stations=UnknownStationPolicy(self._settings.unknown_stations.value),
             allow_unauthenticated=self._settings.allow_unauthenticated,
         )
-        if verdict.outcome is ConnectOutcome.UNKNOWN:
-            self._metrics.connections_refused.labels("unknown").inc()
-            log.warning("handshake refused: unknown station", station_id=station_id, remote=remote)
-            return connection.respond(HTTPStatus.NOT_FOUND, "unknown charging station\n")
-        if verdict.outcome is ConnectOutcome.UNAUTHORIZED:
-            self._metrics.connections_refused.labels("unauthorized").inc()
-            log.warning(
-                "handshake refused: bad or missing credentials",
-                station_id=station_id,
-                remote=remote,
-                password_given=password is not None,
-            )
-            return _unauthorized(connection)
-        self._admitted[connection] = Admission(station_id, verdict.accepted, remote)
+        if decision.refusal is not None:
+            return self._refuse(connection, attempt, decision)
+        self._admitted[connection] = Admission(
+            station_id, decision.accepted, remote, decision.profile
+        )
         return None
+
+    def _refuse(
+        self, connection: ServerConnection, attempt: ConnectAttempt, decision: Decision
+    ) -> Response:
+        refusal = decision.refusal
+        assert refusal is not None
+        label = refusal.value
+        if decision.certificate_problem is not None:
+            label = f"certificate_{decision.certificate_problem.value}"
+        self._metrics.connections_refused.labels(label).inc()
+        log.warning(
+            f"handshake refused: {refusal.value}",
+            station_id=attempt.station_id,
+            remote=attempt.remote_address,
+            transport=attempt.transport.value,
+            profile=int(decision.profile),
+            detail=decision.detail,
+        )
+        response = connection.respond(_REFUSAL_STATUS[refusal], _REFUSAL_TEXT[refusal])
+        if refusal is Refusal.UNAUTHORIZED:
+            response.headers["WWW-Authenticate"] = _BASIC_CHALLENGE
+        elif refusal is Refusal.THROTTLED and decision.retry_after_s is not None:
+            response.headers["Retry-After"] = str(max(1, math.ceil(decision.retry_after_s)))
+        return response
 
     def _station_id(self, path: str) -> str | None:
         raw = urlsplit(path).path
@@ -231,11 +304,17 @@ class Gateway:
         await self._links.register(connection)
         gauge = self._metrics.stations_connected.labels(str(version))
         gauge.inc()
-        log.info("station connected", protocol=str(version), remote=admission.remote_address)
+        log.info(
+            "station connected",
+            protocol=str(version),
+            remote=admission.remote_address,
+            security_profile=int(admission.profile),
+        )
         try:
             await self._services.stations.connected(
                 admission.station_id, str(version), admission.remote_address
             )
+            await self._services.security.connected(admission.station_id, admission.profile)
             await connection.run()
         finally:
             gauge.dec()
@@ -263,10 +342,7 @@ def _basic_credentials(headers: Headers) -> tuple[str | None, str | None]:
     return password, username
 
 
-def _unauthorized(connection: ServerConnection) -> Response:
-    response = connection.respond(HTTPStatus.UNAUTHORIZED, "authentication required\n")
-    response.headers["WWW-Authenticate"] = 'Basic realm="Voltgate OCPP", charset="UTF-8"'
-    return response
+_BASIC_CHALLENGE = 'Basic realm="Voltgate OCPP", charset="UTF-8"'
 
 
 def _remote_address(connection: ServerConnection) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,10 @@ class ConnectionState:
     accepted: bool = False  # the station's boot has been Accepted (now or before this socket)
 
 
+FollowUp = Callable[[], Awaitable[object]]
+"""Work a handler leaves for after its answer (`Context.then`)."""
+
+
 @dataclass(slots=True)
 class Context:
     """Everything a handler may use: who is talking, the domain services and a clock."""
@@ -46,6 +50,15 @@ class Context:
     # The OCPP message id of the CALL being handled. A connection handles one CALL at a time
     # (the pump awaits each handler), so this per-connection field is never shared.
     message_id: str = ""
+    # Work to start once the answer to the CALL being handled is on the wire, e.g. the
+    # CertificateSigned that follows an Accepted SignCertificate (2.0.1 A02/A03). The
+    # connection runs each as a task it owns and logs its failure; a handler never awaits
+    # the station itself (it is waiting for our answer).
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+    def then(self, work: FollowUp) -> None:
+        """Run `work` after the answer to the current CALL has been sent."""
+        self.follow_ups.append(work)
 
 
 Handler = Callable[[Context, Any], Awaitable[Any]]

@@ -27,6 +27,12 @@ _AUTH_STATUS: dict[AuthStatus, m.AuthorizationStatus] = {
     AuthStatus.EXPIRED: "Expired",
     AuthStatus.INVALID: "Invalid",
     AuthStatus.CONCURRENT_TX: "ConcurrentTx",
+    # 2.0.1-only answers: 1.6 §7.2 has one refusal for all of them, Invalid.
+    AuthStatus.UNKNOWN: "Invalid",
+    AuthStatus.NO_CREDIT: "Invalid",
+    AuthStatus.NOT_ALLOWED_TYPE_EVSE: "Invalid",
+    AuthStatus.NOT_AT_THIS_LOCATION: "Invalid",
+    AuthStatus.NOT_AT_THIS_TIME: "Invalid",
 }
 _REGISTRATION: dict[Registration, m.RegistrationStatus] = {
     Registration.ACCEPTED: "Accepted",
@@ -210,11 +216,17 @@ async def security_event(
 async def sign_certificate(
     ctx: Context, req: m.SignCertificateRequest
 ) -> m.SignCertificateResponse:
-    # 1.6 Security Whitepaper §3.2 (A02/A03): Accepted promises a CertificateSigned.req later.
-    # This node has no certificate authority configured yet, so it keeps the CSR and says
-    # Rejected rather than promise a certificate it cannot send.
+    # 1.6 Security Whitepaper A02/A03: the CSR is kept as a station event, checked and signed
+    # by the CSMS CA. Accepted (A02.FR.11) promises a CertificateSigned.req, sent once this
+    # answer is out; Rejected (A02.FR.12) for an invalid CSR or a node without a CA.
     await _record(ctx, "SignCertificate", req)
-    return m.SignCertificateResponse(status="Rejected")
+    signing = await ctx.services.security.sign_certificate(ctx.station_id, req.csr)
+    issued = signing.issued
+    if issued is None:
+        return m.SignCertificateResponse(status="Rejected")
+    station_id, security = ctx.station_id, ctx.services.security
+    ctx.then(lambda: security.deliver_certificate(station_id, str(OcppVersion.V16), issued))
+    return m.SignCertificateResponse(status="Accepted")
 
 
 @router.on("LogStatusNotification")

@@ -1,11 +1,12 @@
-"""Payload validation against the official OCA JSON schemas, compiled with fastjsonschema.
+"""Payload validation against the official OCA JSON schemas, with compiled validators.
 
-Every CALL and CALLRESULT payload crosses this module, so it is on the hot path. fastjsonschema
-turns each schema into plain Python code, and a MeterValues payload with three sampled values
-validates in about 10 µs, against about 190 µs with the `jsonschema` package (measured with
-`scripts/bench_validation.py`). Compiling is slow instead (0.25 s for all of 1.6, 1.4 s for
-2.0.1), so validators compile lazily, per action and direction, on first use;
-`VersionValidators.warm()` compiles them all up front.
+Every CALL and CALLRESULT payload crosses this module, so it is on the hot path. The schemas
+are compiled by `jsonschema_rs` (a JSON Schema validator written in Rust, with Python
+bindings): a 1.6 MeterValues with six sampled values validates in ~3 µs and a 2.0.1
+TransactionEvent in ~5 µs, against ~17 µs and ~41 µs with the Python code that fastjsonschema
+generates, and ~190 µs with the `jsonschema` package (docs/adr/0003-hot-path.md). Validators
+compile lazily, per action and direction, on first use; `VersionValidators.warm()` compiles
+them all up front.
 
 A schema violation becomes a `PayloadError` whose kind follows the OCPP-J error table (OCPP-J
 1.6 §4.2.3, OCPP 2.0.1 part 4 §4.3), by the JSON Schema keyword that failed:
@@ -27,17 +28,17 @@ using the same parser for both means a payload that validates always decodes. Le
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
-import fastjsonschema
+import jsonschema_rs
 import msgspec
 
 from voltgate.ocpp.errors import ActionNotImplemented, ErrorKind, OcppVersion, PayloadError
 from voltgate.ocpp.schemas import Direction, action_names, load_schema
 
-Validate = Callable[[Any], Any]
+Validate = Callable[[Any], None]
 
 MAX_DESCRIPTION = 254  # OCPP 2.0.1 part 4 §4.2.3: ErrorDescription is string[255]
 _MAX_VALUE_REPR = 40
@@ -70,6 +71,7 @@ _JSON_TYPES: Mapping[type, str] = {
 }
 
 _to_datetime = msgspec.convert
+_Kind = jsonschema_rs.ValidationErrorKind
 
 
 def is_date_time(value: str) -> bool:
@@ -101,7 +103,7 @@ class VersionValidators:
         validate = self._requests.get(action) or self._compile(action, Direction.REQUEST)
         try:
             validate(payload)
-        except fastjsonschema.JsonSchemaValueException as exc:
+        except jsonschema_rs.ValidationError as exc:
             raise payload_error(exc) from None
 
     def check_response(self, action: str, payload: Mapping[str, Any]) -> None:
@@ -114,7 +116,7 @@ class VersionValidators:
         validate = self._responses.get(action) or self._compile(action, Direction.RESPONSE)
         try:
             validate(payload)
-        except fastjsonschema.JsonSchemaValueException as exc:
+        except jsonschema_rs.ValidationError as exc:
             raise payload_error(exc) from None
 
     def warm(self) -> None:
@@ -127,12 +129,7 @@ class VersionValidators:
     def _compile(self, action: str, direction: Direction) -> Validate:
         if action not in self.actions:
             raise ActionNotImplemented(f"{action!r} is not an action of {self.version.value}")
-        validate: Validate = fastjsonschema.compile(
-            load_schema(self.version, action, direction),
-            # Never let validation write schema defaults into the payload we were handed.
-            use_default=False,
-            formats={"date-time": is_date_time},
-        )
+        validate: Validate = compile_schema(load_schema(self.version, action, direction))
         self._compiled[direction][action] = validate
         return validate
 
@@ -156,20 +153,28 @@ class Validators:
         return validators
 
 
-def payload_error(exc: fastjsonschema.JsonSchemaValueException) -> PayloadError:
-    """Translate a fastjsonschema failure into a PayloadError naming the offending field."""
-    rule = exc.rule or ""
+def compile_schema(schema: dict[str, Any]) -> Validate:
+    """A validator for `schema` that raises `jsonschema_rs.ValidationError` (the first
+    violation found), with our reading of "date-time" (`is_date_time`)."""
+    validator = jsonschema_rs.validator_for(
+        schema, validate_formats=True, formats={"date-time": is_date_time}
+    )
+    return validator.validate
+
+
+def payload_error(exc: jsonschema_rs.ValidationError) -> PayloadError:
+    """Translate a schema violation into a PayloadError naming the offending field."""
+    failed = exc.kind
+    rule: str = failed.name
     kind = _KIND_BY_RULE.get(rule, ErrorKind.FORMAT_VIOLATION)
-    path = _field_path(exc.name or "data")
-    value = exc.value
-    expected = exc.rule_definition
-    if rule == "required":
-        missing = [name for name in expected if name not in value]
-        path = _join(path, missing[0])
+    path = _field_path(exc.instance_path)
+    value: Any = exc.instance
+    expected: Any = failed.value
+    if isinstance(failed, _Kind.Required):
+        path = _join(path, failed.property)
         problem = "required field is missing"
-    elif rule == "additionalProperties":
-        allowed = exc.definition.get("properties", {})
-        path = _join(path, sorted(name for name in value if name not in allowed)[0])
+    elif isinstance(failed, _Kind.AdditionalProperties):
+        path = _join(path, sorted(failed.unexpected)[0])
         problem = "field is not allowed here"
     elif rule == "type":
         problem = f"expected {_expected_type(expected)}, got {_JSON_TYPES.get(type(value), '?')}"
@@ -189,9 +194,12 @@ def payload_error(exc: fastjsonschema.JsonSchemaValueException) -> PayloadError:
     return PayloadError(_clip(description, MAX_DESCRIPTION), kind=kind, field=path)
 
 
-def _field_path(name: str) -> str:
-    """fastjsonschema's `data.meterValue[0].value` -> `meterValue[0].value`."""
-    return name.removeprefix("data").removeprefix(".")
+def _field_path(instance_path: Sequence[str | int]) -> str:
+    """["meterValue", 0, "value"] -> "meterValue[0].value"."""
+    path = ""
+    for part in instance_path:
+        path = f"{path}[{part}]" if isinstance(part, int) else _join(path, part)
+    return path
 
 
 def _join(path: str, name: str) -> str:

@@ -1,4 +1,4 @@
-"""`voltgate simulate`: run simulated OCPP 1.6 stations against a CSMS from the command line.
+"""`voltgate simulate`: run simulated OCPP 1.6 or 2.0.1 stations against a CSMS.
 
 The command only maps options onto a `SimulationConfig`, runs a `Simulation` with a progress
 line on stderr, and prints the summary table on stdout (so `> summary.txt` keeps only the
@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from voltgate.simulator.config import ConfigError, SimulationConfig
+from voltgate.simulator.config import SUPPORTED_VERSIONS, ConfigError, SimulationConfig
 from voltgate.simulator.link import ConnectFailed
 from voltgate.simulator.progress import ProgressReporter, format_summary
 from voltgate.simulator.runner import Simulation
@@ -38,16 +38,23 @@ from voltgate.simulator.stats import Stats
     help="Number of stations to simulate.",
 )
 @click.option(
+    "--protocol",
     "--version",
     "version",
+    type=click.Choice(SUPPORTED_VERSIONS),
     default="1.6",
     show_default=True,
-    help="OCPP version to speak (only 1.6 for now).",
+    help=(
+        "OCPP version the stations speak: 1.6 (subprotocol ocpp1.6: StartTransaction, "
+        "MeterValues, StopTransaction) or 2.0.1 (subprotocol ocpp2.0.1: TransactionEvent "
+        "Started/Updated/Ended, device model reports)."
+    ),
 )
 @click.option(
     "--password",
     default=None,
-    help="HTTP Basic auth password (user name = station id); none by default.",
+    help="HTTP Basic auth password (user name = station id); none by default. A 2.0.1 "
+    "station connects with the one the CSMS sets (BasicAuthPassword) from then on.",
 )
 @click.option(
     "--id-prefix",
@@ -67,7 +74,8 @@ from voltgate.simulator.stats import Stats
     type=float,
     default=10.0,
     show_default=True,
-    help="Seconds between MeterValues during a transaction.",
+    help="Seconds between meter values in a transaction (1.6 MeterValues, 2.0.1 "
+    "TransactionEvent Updated).",
 )
 @click.option(
     "--heartbeat-interval",
@@ -130,11 +138,16 @@ from voltgate.simulator.stats import Stats
     help="Write the final statistics as JSON to this file.",
 )
 def simulate(report_json: Path | None, **options: Any) -> None:
-    """Simulate OCPP 1.6 charging stations against a CSMS.
+    """Simulate OCPP 1.6 or 2.0.1 charging stations against a CSMS.
 
     Each station connects over WebSocket, boots, reports its connectors, sends heartbeats
     and runs transactions with realistic meter values, and answers the CSMS's commands.
     A progress line goes to stderr and a summary table to stdout.
+
+    \b
+    Examples:
+      voltgate simulate --url ws://127.0.0.1:9000/ocpp --stations 50
+      voltgate simulate --url ws://127.0.0.1:9000/ocpp --protocol 2.0.1 --password SECRET
     """
     options["id_tags"] = tuple(options["id_tags"])
     try:

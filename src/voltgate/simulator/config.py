@@ -10,8 +10,14 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
-SUPPORTED_VERSIONS = ("1.6",)
-MAX_ID_TAG = 20  # OCPP 1.6 §7.28: IdToken is CiString20Type
+from voltgate.ocpp.errors import OcppVersion
+
+# The versions a station can speak, by the name users type, with their subprotocol.
+VERSIONS = {"1.6": OcppVersion.V16, "2.0.1": OcppVersion.V201}
+SUPPORTED_VERSIONS = tuple(VERSIONS)
+# The longest idTag: OCPP 1.6 §7.28 IdToken is CiString20Type; 2.0.1 IdTokenType.idToken is
+# identifierString[0..36] (part 2 §2.28 IdTokenType).
+MAX_ID_TAG = {"1.6": 20, "2.0.1": 36}
 
 
 def generated_id_tags(id_prefix: str, count: int) -> tuple[str, ...]:
@@ -21,6 +27,15 @@ def generated_id_tags(id_prefix: str, count: int) -> tuple[str, ...]:
     elsewhere (StartTransaction answered ConcurrentTx, OCPP 1.6 §7.2).
     """
     return tuple(f"{id_prefix}TAG-{n:05d}" for n in range(1, count + 1))
+
+
+def basic_auth(station_id: str, password: str | None) -> str | None:
+    """The HTTP Basic Authorization header value (user name = station id, security
+    profile 1 of OCPP 1.6 and 2.0.1), or None without a password."""
+    if password is None:
+        return None
+    token = base64.b64encode(f"{station_id}:{password}".encode()).decode("ascii")
+    return f"Basic {token}"
 
 
 class ConfigError(ValueError):
@@ -33,12 +48,14 @@ class SimulationConfig:
 
     Args:
         url: the CSMS's OCPP endpoint without the station id, e.g. ws://127.0.0.1:9000/ocpp;
-            each station connects to `<url>/<station id>` (OCPP-J 1.6 §3.1.1).
+            each station connects to `<url>/<station id>` (OCPP-J 1.6 §3.1.1, 2.0.1 part 4
+            §3.1.1).
         stations: how many stations to simulate.
         id_prefix: station ids are the prefix plus a 5-digit number: SIM-00001, SIM-00002...
-        password: HTTP Basic auth password (username = station id, OCPP 1.6 security
-            profile 1); None sends no credentials.
-        version: OCPP version to speak; only "1.6" for now.
+        password: HTTP Basic auth password (username = station id, security profile 1);
+            None sends no credentials. A 2.0.1 station takes a new one from the CSMS
+            (SetVariables SecurityCtrlr.BasicAuthPassword) for its next connection.
+        version: OCPP version to speak: "1.6" or "2.0.1".
         connectors: connectors per station (each runs its own transactions).
         heartbeat_interval: seconds between Heartbeats; None uses the interval the server
             returns in BootNotification.conf.
@@ -77,10 +94,10 @@ class SimulationConfig:
     model: str = field(default="Simulator")
 
     def __post_init__(self) -> None:
-        if self.version not in SUPPORTED_VERSIONS:
+        if self.version not in VERSIONS:
             raise ConfigError(
-                f"OCPP version {self.version!r} cannot be simulated yet: only 1.6 is available; "
-                "2.0.1 simulation comes with 2.0.1 support"
+                f"OCPP version {self.version!r} cannot be simulated: "
+                f"choose one of {', '.join(SUPPORTED_VERSIONS)}"
             )
         if not self.url.startswith(("ws://", "wss://")):
             raise ConfigError(f"the URL must start with ws:// or wss://, got {self.url!r}")
@@ -95,13 +112,15 @@ class SimulationConfig:
             _positive("duration", self.duration)
         if self.idle_seconds < 0 or self.ramp < 0:
             raise ConfigError("idle seconds and ramp must not be negative")
-        if any(not 0 < len(tag) <= MAX_ID_TAG for tag in self.effective_id_tags()):
+        longest = MAX_ID_TAG[self.version]
+        if any(not 0 < len(tag) <= longest for tag in self.effective_id_tags()):
             raise ConfigError(
-                f"id tags must be 1 to {MAX_ID_TAG} characters long (OCPP 1.6 IdToken); "
+                f"id tags must be 1 to {longest} characters long (OCPP {self.version} IdToken); "
                 "with a long --id-prefix, pass the tags with --id-tag"
             )
         if self.stations > 99_999 or len(self.station_id(self.stations)) > 48:
-            # OCPP 1.6 BootNotification: chargeBoxSerialNumber is CiString25; the id itself
+            # The serial number reported at boot is cut to 25 characters (1.6
+            # chargeBoxSerialNumber CiString25, 2.0.1 serialNumber string[0..25]); the id itself
             # is bounded by the CSMS, 48 characters is the 2.0.1 identity limit.
             raise ConfigError("at most 99,999 stations, with ids of at most 48 characters")
 
@@ -121,12 +140,14 @@ class SimulationConfig:
         """Where `station_id` connects: the base URL plus its id as the last path segment."""
         return f"{self.url.rstrip('/')}/{station_id}"
 
+    @property
+    def ocpp_version(self) -> OcppVersion:
+        """The version as the protocol core names it (and its WebSocket subprotocol)."""
+        return VERSIONS[self.version]
+
     def auth_header(self, station_id: str) -> str | None:
         """The HTTP Basic Authorization header value, or None without a password."""
-        if self.password is None:
-            return None
-        token = base64.b64encode(f"{station_id}:{self.password}".encode()).decode("ascii")
-        return f"Basic {token}"
+        return basic_auth(station_id, self.password)
 
     def describe(self) -> dict[str, object]:
         """The settings as JSON-friendly data for reports, without the password."""

@@ -1,8 +1,9 @@
 """One station's open WebSocket: our CALLs one at a time, timed; the CSMS's CALLs answered.
 
-OCPP-J 1.6 §4.1.1: a station sends a CALL only when the previous one was answered (or timed
-out). `Link.call` enforces that with a lock and measures each CALL from the moment it is
-written to the moment its answer arrives, which is the latency a real station experiences.
+OCPP-J 1.6 §4.1.1 and OCPP 2.0.1 part 4 §4.1.1: a station sends a CALL only when the previous
+one was answered (or timed out). `Link.call` enforces that with a lock and measures each CALL
+from the moment it is written to the moment its answer arrives, which is the latency a real
+station experiences.
 `Link.read` is the only reader of the socket: it matches answers to the CALL in flight and
 hands the CSMS's own CALLs to the station's answer function.
 
@@ -31,7 +32,6 @@ from voltgate.simulator.stats import Stats
 Payload = dict[str, Any]
 OnCall = Callable[[Call], Awaitable[None]]
 
-VERSION = OcppVersion.V16
 _HTTP_HINTS = {
     401: "check --password",
     403: "the server refused this station id or its credentials",
@@ -83,6 +83,7 @@ def describe_connect_error(exc: BaseException) -> str:
 async def open_link(
     url: str,
     *,
+    version: OcppVersion,
     authorization: str | None,
     stats: Stats,
     clock: Clock,
@@ -91,7 +92,7 @@ async def open_link(
     validators: VersionValidators | None,
     open_timeout: float = 10.0,
 ) -> AsyncIterator[Link]:
-    """Open the station's WebSocket (subprotocol ocpp1.6) and close it when the block exits.
+    """Open the station's WebSocket (subprotocol `version`) and close it when the block exits.
 
     Raises:
         ConnectFailed: the connection or the opening handshake failed.
@@ -100,7 +101,7 @@ async def open_link(
     try:
         ws = await connect(
             url,
-            subprotocols=[Subprotocol(VERSION.value)],
+            subprotocols=[Subprotocol(version.value)],
             additional_headers=headers,
             # OCPP-J 1.6 §5.1 recommends no compression beyond RFC 6455; stations rarely
             # negotiate permessage-deflate, and the load it adds would skew measurements.
@@ -114,9 +115,9 @@ async def open_link(
     except Exception as exc:
         raise ConnectFailed(url, describe_connect_error(exc)) from exc
     try:
-        if ws.subprotocol != VERSION.value:
-            raise ConnectFailed(url, f"the server did not accept the {VERSION.value} subprotocol")
-        yield Link(ws, stats, clock, call_timeout, new_id, validators)
+        if ws.subprotocol != version.value:
+            raise ConnectFailed(url, f"the server did not accept the {version.value} subprotocol")
+        yield Link(ws, version, stats, clock, call_timeout, new_id, validators)
     finally:
         await ws.close()
 
@@ -127,6 +128,7 @@ class Link:
     def __init__(
         self,
         ws: ClientConnection,
+        version: OcppVersion,
         stats: Stats,
         clock: Clock,
         call_timeout: float,
@@ -134,6 +136,7 @@ class Link:
         validators: VersionValidators | None,
     ) -> None:
         self._ws = ws
+        self.version = version
         self._stats = stats
         self._clock = clock
         self._call_timeout = call_timeout
@@ -199,7 +202,7 @@ class Link:
                     self._stats.error(f"unreadable frame from the server: {exc.description}")
                     if exc.answer:
                         await self._ws.send(
-                            CallError.from_error(exc.unique_id, exc, VERSION).to_text()
+                            CallError.from_error(exc.unique_id, exc, self.version).to_text()
                         )
                     continue
                 if isinstance(message, Call):
@@ -225,7 +228,7 @@ class Link:
         """Validate a CSMS CALL's payload when validation is on.
 
         Raises:
-            ActionNotImplemented: the action is not an OCPP 1.6 action.
+            ActionNotImplemented: the action is not an action of the link's version.
             PayloadError: the payload breaks the action's schema.
         """
         if self._validators is not None:

@@ -16,14 +16,19 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.validation import Validators
 from voltgate.simulator.clock import Clock, Now, utc_now
 from voltgate.simulator.config import SimulationConfig
+from voltgate.simulator.dialect import DialectFactory
 from voltgate.simulator.link import ConnectFailed
 from voltgate.simulator.state import TagPool
 from voltgate.simulator.station import SimulatedStation
 from voltgate.simulator.stats import Stats
+from voltgate.simulator.v16.dialect import V16Dialect
+from voltgate.simulator.v201.dialect import V201Dialect
+
+# The OCPP version part of a station, by `SimulationConfig.version`.
+DIALECTS: dict[str, DialectFactory] = {"1.6": V16Dialect, "2.0.1": V201Dialect}
 
 
 def new_message_id() -> str:
@@ -65,7 +70,8 @@ class Simulation:
         self._new_id = new_id
 
     def _build_stations(self) -> list[SimulatedStation]:
-        validators = Validators.for_version(OcppVersion.V16) if self.config.validate else None
+        version = self.config.ocpp_version
+        validators = Validators.for_version(version) if self.config.validate else None
         rng = random.Random(self.seed)
         tags = TagPool(self.config.effective_id_tags())
         return [
@@ -74,6 +80,7 @@ class Simulation:
                 self.config,
                 self.stats,
                 tags,
+                dialect=DIALECTS[self.config.version],
                 rng=random.Random(rng.getrandbits(64)),
                 clock=self._clock,
                 now=self._now,

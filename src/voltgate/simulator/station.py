@@ -1,19 +1,23 @@
-"""One simulated OCPP 1.6 charging station: connect, boot, heartbeat, charge, reconnect.
+"""One simulated charging station: connect, boot, heartbeat, charge, reconnect.
 
 Theory of operation. `SimulatedStation.run` loops over connections until it is cancelled.
 Each connection is a TaskGroup of small loops sharing one `Link` (one CALL in flight):
 
-    reader        answers the CSMS's CALLs (responders.py) and completes our CALL in flight
-    follow-ups    runs what an answer promised: remote start/stop, triggered messages, reset
-    heartbeat     Heartbeat.req every HeartbeatInterval
-    connector n   idle -> Authorize -> Preparing -> StartTransaction -> Charging ->
-                  MeterValues every MeterValueSampleInterval -> StopTransaction ->
-                  Finishing -> Available -> idle
+    reader        answers the CSMS's CALLs (the dialect's responders) and completes our CALL
+                  in flight
+    follow-ups    runs what an answer promised: remote start/stop, triggered messages, reset,
+                  reports
+    heartbeat     Heartbeat every heartbeat interval
+    connector n   idle -> authorize -> start -> meter values every sample interval -> stop ->
+                  idle (charging.py, with the dialect's transaction flow)
+
+What differs between OCPP versions (payloads, answers, statuses, the transaction messages)
+comes from the station's `Dialect` (dialect.py); this module is the same for 1.6 and 2.0.1.
 
 When the socket drops, the reader raises `Disconnected`, the TaskGroup cancels the rest and
 `run` reconnects with exponential backoff. The station's memory (`StationState`) survives, so a
-transaction goes on after a reconnect; per OCPP-J 1.6 §5.4 a reconnect sends no new
-BootNotification, only a reboot (Reset) does.
+transaction goes on after a reconnect; a reconnect sends no new BootNotification (OCPP-J 1.6
+§5.4, OCPP 2.0.1 B01.FR.03: only a reboot does), only a reboot (Reset) does.
 """
 
 from __future__ import annotations
@@ -23,26 +27,22 @@ import contextlib
 import random
 from collections.abc import Callable
 
-from voltgate.ocpp.errors import ErrorKind, OcppError, OcppVersion, PayloadError
+from voltgate.ocpp.errors import ErrorKind, OcppError, PayloadError
 from voltgate.ocpp.messages import Call, CallError, CallResult
 from voltgate.ocpp.validation import VersionValidators
-from voltgate.simulator import payloads, responders
-from voltgate.simulator.charging import Charging
 from voltgate.simulator.clock import Clock, Now
-from voltgate.simulator.config import SimulationConfig
-from voltgate.simulator.ev import initial_register
-from voltgate.simulator.link import CallFailed, ConnectFailed, Disconnected, Link, open_link
-from voltgate.simulator.responders import Followup, Reboot, SendStatus, ToConnector, Trigger
-from voltgate.simulator.state import (
-    ConnectorState,
-    StationState,
-    StopCharging,
-    TagPool,
+from voltgate.simulator.config import SimulationConfig, basic_auth
+from voltgate.simulator.dialect import (
+    POWER_UP,
+    REMOTE_RESET,
+    TRIGGERED,
+    DialectFactory,
+    StationContext,
 )
+from voltgate.simulator.followups import Followup, Reboot, ToConnector, Trigger
+from voltgate.simulator.link import CallFailed, ConnectFailed, Disconnected, Link, open_link
+from voltgate.simulator.state import TagPool
 from voltgate.simulator.stats import Stats
-
-DEFAULT_HEARTBEAT_S = 300.0  # until BootNotification.conf says otherwise
-FIRMWARE = "voltgate-sim 1.0"
 
 
 class SimulatedStation:
@@ -53,11 +53,12 @@ class SimulatedStation:
         config: the run's settings.
         stats: where every CALL, connection and error is counted.
         tags: the fleet's idTags, lent to one transaction at a time.
+        dialect: builds the station's OCPP version part (`runner.DIALECTS`).
         rng: this station's own random source (EVs, idle times, tags, backoff jitter).
         clock: monotonic seconds, for latencies and transaction lengths.
         now: aware UTC wall-clock time, for timestamps in payloads.
-        new_id: makes the unique id of each CALL.
-        validators: OCPP 1.6 schema validators, or None to skip validation.
+        new_id: makes the unique id of each CALL (and of each 2.0.1 transaction).
+        validators: the version's schema validators, or None to skip validation.
     """
 
     def __init__(
@@ -67,6 +68,7 @@ class SimulatedStation:
         stats: Stats,
         tags: TagPool,
         *,
+        dialect: DialectFactory,
         rng: random.Random,
         clock: Clock,
         now: Now,
@@ -76,25 +78,20 @@ class SimulatedStation:
         self.station_id = station_id
         self._config = config
         self._stats = stats
-        self._tags = tags
         self._rng = rng
         self._clock = clock
-        self._now = now
         self._new_id = new_id
         self._validators = validators
-        connectors = [
-            ConnectorState(n, initial_register(rng)) for n in range(1, config.connectors + 1)
-        ]
-        heartbeat = config.heartbeat_interval or DEFAULT_HEARTBEAT_S
-        self.state = StationState(connectors, heartbeat, config.meter_interval)
-        self.state.heartbeat_fixed = config.heartbeat_interval is not None
-        self._charging = Charging(self.state, config, stats, tags, rng=rng, clock=clock, now=now)
+        context = StationContext(station_id, config, stats, tags, rng, clock, now, new_id)
+        self.dialect = dialect(context)
+        self.state = self.dialect.state
         self.first_attempt = asyncio.Event()  # set once the first connection attempt is over
         self.first_error: ConnectFailed | None = None
         self.booted = False  # BootNotification accepted since the last (re)boot
-        self._registration = ""  # last BootNotification status
+        self._boot_reason = POWER_UP
         self._followups: asyncio.Queue[Followup] = asyncio.Queue()
         self._rebooting = False
+        self._reset_when_idle = asyncio.Event()  # a Reset OnIdle waits for the transactions
 
     async def run(self) -> None:
         """Stay connected until cancelled, reconnecting with backoff after every drop."""
@@ -104,7 +101,10 @@ class SimulatedStation:
             try:
                 async with open_link(
                     self._config.station_url(self.station_id),
-                    authorization=self._config.auth_header(self.station_id),
+                    version=self.dialect.version,
+                    # Read at every connect: a password the CSMS changed is used from the
+                    # next connection on (2.0.1 A01, SetVariables BasicAuthPassword).
+                    authorization=basic_auth(self.station_id, self.state.password),
                     stats=self._stats,
                     clock=self._clock,
                     call_timeout=self._config.call_timeout,
@@ -149,36 +149,37 @@ class SimulatedStation:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(link.read(lambda call: self._on_call(link, call)))
                 tasks.create_task(self._run_followups(link))
+                tasks.create_task(self._idle_reset(link))
                 if not self.booted:
                     await self._boot(link)
-                await self._send_all_statuses(link)
+                await self.dialect.report_statuses(link)
                 tasks.create_task(self._heartbeats(link))
                 for connector in self.state.connectors:
-                    tasks.create_task(self._charging.run(link, connector))
+                    tasks.create_task(self.dialect.run_connector(link, connector))
         except* Disconnected:
             pass
 
     # --- registration and keepalive -------------------------------------------------------
 
     async def _boot(self, link: Link) -> None:
-        """BootNotification until Accepted; Pending and Rejected wait `interval` (§4.2)."""
-        payload = payloads.boot_notification(
-            self._config.vendor, self._config.model, self.station_id, FIRMWARE
-        )
+        """BootNotification until Accepted; Pending and Rejected wait `interval`
+        (1.6 §4.2, 2.0.1 B02.FR.07/08, B03.FR.05/06)."""
+        payload = self.dialect.boot_payload(self._boot_reason)
         while True:
             try:
                 reply = await link.call("BootNotification", payload)
             except CallFailed:
                 await asyncio.sleep(self._config.reconnect_max)
                 continue
-            self._registration = str(reply.get("status"))
+            self.state.registration = str(reply.get("status"))
             interval = float(reply.get("interval", 0))
-            if self._registration == "Accepted":
+            if self.state.registration == "Accepted":
                 if interval > 0 and not self.state.heartbeat_fixed:
                     self.state.set_heartbeat(interval)
                 self.booted = True
+                self._boot_reason = POWER_UP
                 return
-            # §4.2: a zero interval lets the station choose; avoid flooding the CSMS.
+            # A zero interval lets the station choose; avoid flooding the CSMS.
             await asyncio.sleep(interval if interval > 0 else self._config.reconnect_max)
 
     async def _heartbeats(self, link: Link) -> None:
@@ -190,35 +191,31 @@ class SimulatedStation:
                 await link.call("Heartbeat", {})
             await asyncio.sleep(self.state.heartbeat_s)
 
-    def _station_status(self) -> str:
-        return "Available" if self.state.operative else "Unavailable"
-
-    async def _send_all_statuses(self, link: Link) -> None:
-        await self._charging.status(link, 0, self._station_status())
-        for connector in self.state.connectors:
-            await self._charging.status(link, connector.connector_id, connector.status)
-
     # --- the CSMS's CALLs ------------------------------------------------------------------
 
     async def _on_call(self, link: Link, call: Call) -> None:
-        if self._registration == "Rejected":
-            return  # §4.2: while Rejected the station does not respond
+        version = link.version
+        if self.state.registration == "Rejected":
+            refusal = self.dialect.refusal_while_rejected()
+            if refusal is not None:
+                await link.send_reply(CallError.from_error(call.unique_id, refusal, version))
+            return
         try:
             link.check_incoming(call)
-            answer = responders.answer(self.state, call.action, call.payload)
+            answer = self.dialect.answer(call.action, call.payload)
         except OcppError as exc:
-            await link.send_reply(CallError.from_error(call.unique_id, exc, OcppVersion.V16))
+            await link.send_reply(CallError.from_error(call.unique_id, exc, version))
             return
         except (KeyError, ValueError, TypeError) as exc:  # only reachable with validation off
             unreadable = PayloadError(f"cannot read the payload: {exc!r}")
-            await link.send_reply(CallError.from_error(call.unique_id, unreadable, OcppVersion.V16))
+            await link.send_reply(CallError.from_error(call.unique_id, unreadable, version))
             return
         try:
             link.check_outgoing_answer(call.action, answer.payload)
         except PayloadError as exc:
-            self._stats.error(f"simulator bug: invalid {call.action}.conf: {exc.description}")
+            self._stats.error(f"simulator bug: invalid {call.action} answer: {exc.description}")
             error = OcppError(exc.description, kind=ErrorKind.INTERNAL_ERROR)
-            await link.send_reply(CallError.from_error(call.unique_id, error, OcppVersion.V16))
+            await link.send_reply(CallError.from_error(call.unique_id, error, version))
             return
         await link.send_reply(CallResult(call.unique_id, answer.payload))
         for followup in answer.then:
@@ -231,56 +228,50 @@ class SimulatedStation:
                 connector = self.state.connector(followup.connector_id)
                 if connector is not None:
                     connector.commands.put_nowait(followup.command)
-            elif isinstance(followup, SendStatus):
-                connector = self.state.connector(followup.connector_id)
-                status = connector.status if connector else "Available"
-                await self._charging.status(link, followup.connector_id, status)
-            elif isinstance(followup, Trigger):
-                await self._trigger(link, followup)
+            elif isinstance(followup, Reboot) and followup.on_idle:
+                # B12.FR.01/03: no new transaction starts; the running ones end by themselves.
+                self.state.reset_scheduled = True
+                self._reset_when_idle.set()
             elif isinstance(followup, Reboot):
-                await self._reboot(link, followup.reason)
+                await self._reboot(link, followup)
+            elif isinstance(followup, Trigger) and followup.message == "BootNotification":
+                self.booted = False
+                self._boot_reason = TRIGGERED
+                await self._boot(link)
+            elif isinstance(followup, Trigger) and followup.message == "Heartbeat":
+                with contextlib.suppress(CallFailed):
+                    await link.call("Heartbeat", {})
+            else:
+                await self.dialect.follow_up(link, followup)
 
-    async def _trigger(self, link: Link, trigger: Trigger) -> None:
-        """Send what TriggerMessage asked for (§5.17)."""
-        message, wanted = trigger.message, trigger.connector_id
-        chosen = [c for c in self.state.connectors if wanted in (None, 0, c.connector_id)]
-        if message == "BootNotification":
-            self.booted = False
-            await self._boot(link)
-        elif message == "Heartbeat":
-            with contextlib.suppress(CallFailed):
-                await link.call("Heartbeat", {})
-        elif message == "StatusNotification" and wanted is None:
-            await self._send_all_statuses(link)
-        elif message == "StatusNotification" and wanted == 0:
-            await self._charging.status(
-                link, 0, "Available" if self.state.operative else "Unavailable"
-            )
-        elif message == "StatusNotification":
-            for connector in chosen:
-                await self._charging.status(link, connector.connector_id, connector.status)
-        elif message == "MeterValues":
-            for connector in chosen:
-                await self._charging.meter_values(link, connector, connector.transaction, "Trigger")
-        else:
-            call_payload = (
-                payloads.diagnostics_status()
-                if message == "DiagnosticsStatusNotification"
-                else payloads.firmware_status()
-            )
-            with contextlib.suppress(CallFailed):
-                await link.call(message, call_payload)
-
-    async def _reboot(self, link: Link, reason: str) -> None:
-        """Reset (§5.14): stop every transaction with `reason`, then reconnect and boot."""
+    async def _reboot(self, link: Link, reboot: Reboot) -> None:
+        """Reset now: stop every transaction with the reboot's reason, then reconnect and
+        boot (1.6 §5.14; 2.0.1 B11.FR.03, B12.FR.04)."""
         running = [c for c in self.state.connectors if c.transaction is not None]
         for connector in running:
-            connector.commands.put_nowait(StopCharging(reason))
+            connector.commands.put_nowait(reboot.stop)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._config.call_timeout):
                 for connector in running:
                     await connector.idle.wait()
+        await self._restart(link)
+
+    async def _idle_reset(self, link: Link) -> None:
+        """Reset once a scheduled reset (2.0.1 Reset OnIdle) finds every connector idle.
+
+        A task of each connection, so that waiting blocks neither the follow-ups nor a
+        RequestStopTransaction that ends the wait; the schedule survives a reconnect.
+        """
+        await self._reset_when_idle.wait()
+        for connector in self.state.connectors:
+            await connector.idle.wait()
+        self._reset_when_idle.clear()
+        await self._restart(link)
+
+    async def _restart(self, link: Link) -> None:
+        self.state.reset_scheduled = False
         self.booted = False
+        self._boot_reason = REMOTE_RESET
         self._rebooting = True
         await link.close(1001, "rebooting")  # RFC 6455 §7.4.1: 1001 "going away"
 

@@ -269,8 +269,9 @@ class Committer:
 
 def _run_units(batch: list[_Unit], repos: SqlRepositories) -> list[Any]:
     ids = [tx_id for unit in batch if unit.reads for tx_id in unit.reads.transactions]
-    if len(ids) > 1:
-        repos.transactions.prefetch(ids)
+    keys = [key for unit in batch if unit.reads for key in unit.reads.transaction_keys]
+    if len(ids) + len(keys) > 1:
+        repos.transactions.prefetch(ids, keys)
     results = []
     for index, unit in enumerate(batch):
         try:

@@ -14,12 +14,21 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from voltgate.domain.authorization import IdToken, TokenStatus, token_key
+from voltgate.domain.authorization import IdToken, TokenStatus, TokenType, token_key
 from voltgate.domain.events import StationEvent
 from voltgate.domain.stations import Connector, Evse, Registration, Station
+from voltgate.storage.access_repos import SqlAccess
+from voltgate.storage.device_model_repos import SqlDeviceModel
+from voltgate.storage.operator_repos import SqlOperator
+from voltgate.storage.security_repos import SqlSecurity
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import Statements
-from voltgate.storage.transaction_repos import SqlMeterValues, SqlTransactions
+from voltgate.storage.transaction_repos import (
+    SqlMeterValues,
+    SqlTransactionEvents,
+    SqlTransactions,
+)
+from voltgate.storage.transaction_repos import _transaction as transaction_row
 
 _STATION_FIELDS = tuple(f.name for f in fields(Station))
 _CONNECTOR_FIELDS = tuple(f.name for f in fields(Connector))
@@ -101,8 +110,15 @@ class SqlTokens:
         row = self._db.first(self._sql.token_get, {"key": token_key(id_tag)})
         if row is None:
             return None
-        _key, stored_tag, status, expiry, parent_id_tag = row
-        return IdToken(stored_tag, TokenStatus(status), expiry, parent_id_tag)
+        _key, stored_tag, status, expiry, parent_id_tag, token_type, personal_message = row
+        return IdToken(
+            stored_tag,
+            TokenStatus(status),
+            expiry,
+            parent_id_tag,
+            None if token_type is None else TokenType(token_type),
+            personal_message,
+        )
 
     def save(self, token: IdToken) -> None:
         params = {
@@ -111,6 +127,8 @@ class SqlTokens:
             "status": token.status.value,
             "expiry": token.expiry,
             "parent_id_tag": token.parent_id_tag,
+            "type": None if token.type is None else token.type.value,
+            "personal_message": token.personal_message,
         }
         self._db.run(self._sql.token_save, params)
 
@@ -148,13 +166,18 @@ class SqlRepositories:
     """All repositories of one batch, on one connection (`domain.ports.Repositories`)."""
 
     __slots__ = (
+        "access",
         "connection",
         "connectors",
+        "device_model",
         "events",
         "executor",
         "meter_values",
+        "operator",
+        "security",
         "stations",
         "tokens",
+        "transaction_events",
         "transactions",
     )
 
@@ -167,6 +190,13 @@ class SqlRepositories:
         self.transactions = SqlTransactions(db, statements)
         self.meter_values = SqlMeterValues(db, statements, self.transactions)
         self.events = SqlStationEvents(db, statements)
+        self.device_model = SqlDeviceModel(db, statements.device_model)
+        self.security = SqlSecurity(db, statements.security)
+        self.transaction_events = SqlTransactionEvents(db, statements)
+        self.access = SqlAccess(db, statements.access)
+        self.operator = SqlOperator(
+            db, statements.operator, station_row=_station, transaction_row=transaction_row
+        )
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

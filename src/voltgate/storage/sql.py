@@ -117,21 +117,25 @@ class Executor:
 
     def defer(self, statement: Compiled, parameters: Sequence[Any]) -> None:
         """Queue a statement whose result nobody reads; it is sent before the next
-        statement, or by `flush`. Runs of the same statement go out as one pipelined
-        `executemany`: on PostgreSQL one round trip for a whole batch of units."""
+        statement, or by `flush`. All queued rows of one statement go out as one pipelined
+        `executemany`: on PostgreSQL one round trip for a whole batch of units.
+
+        Rows of the same statement keep their order; different deferred statements may be
+        sent in another order than queued, so they must not depend on each other's effects
+        (today: meter value rows with their register updates, and transaction event rows,
+        which touch different tables).
+        """
         self._deferred.append((statement, parameters))
 
     def flush(self) -> None:
-        """Send the deferred statements, in order."""
+        """Send the deferred statements: one `executemany` per statement, in order of first
+        appearance (a batch of 2.0.1 events queues event and meter rows alternately)."""
         deferred, self._deferred = self._deferred, []
-        start = 0
-        while start < len(deferred):
-            statement = deferred[start][0]
-            end = start + 1
-            while end < len(deferred) and deferred[end][0] is statement:
-                end += 1
-            self._call(self._cursor.executemany, statement, [p for _, p in deferred[start:end]])
-            start = end
+        groups: dict[Compiled, list[Sequence[Any]]] = {}
+        for statement, parameters in deferred:
+            groups.setdefault(statement, []).append(parameters)
+        for statement, rows in groups.items():
+            self._call(self._cursor.executemany, statement, rows)
 
     def discard(self) -> None:
         """Drop deferred statements (their transaction was rolled back)."""

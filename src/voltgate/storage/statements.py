@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     Float,
     Integer,
+    LargeBinary,
     and_,
     any_,
     bindparam,
@@ -27,7 +28,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
 from voltgate.storage import tables as t
+from voltgate.storage.access_repos import AccessStatements
 from voltgate.storage.bulk import MultiInsert, TrackedInsert, newest_register
+from voltgate.storage.device_model_repos import DeviceModelStatements
+from voltgate.storage.operator_repos import OperatorStatements
+from voltgate.storage.security_repos import SecurityStatements
 from voltgate.storage.sql import Compiled
 from voltgate.storage.types import UTCDateTime
 
@@ -83,6 +88,26 @@ MV_FIELDS = (
 )
 """Columns of `meter_values` in the field order of `domain.readings.MeterRecord`
 (`samples` packs its samples and flags, `storage.samples`)."""
+
+# Columns of `transaction_events` in the field order of
+# `domain.transaction_events.StoredTransactionEvent`.
+TX_EVENT_FIELDS = (
+    "transaction_id",
+    "station_id",
+    "station_transaction_id",
+    "event_type",
+    "at",
+    "trigger_reason",
+    "seq_no",
+    "offline",
+    "charging_state",
+    "stopped_reason",
+    "id_token",
+    "evse_id",
+    "connector_id",
+    "sample_count",
+    "received_at",
+)
 
 
 class Statements:
@@ -209,6 +234,16 @@ class Statements:
             else None
         )
         self.tx_find = c(select(*tx_columns).where(tx.c.dedupe_key == bindparam("key")))
+        self.tx_find_many = (
+            c(
+                select(*tx_columns, tx.c.dedupe_key).where(
+                    tx.c.dedupe_key
+                    == any_(bindparam("keys", type_=postgresql.ARRAY(LargeBinary())))
+                )
+            )
+            if dialect.name == "postgresql"
+            else None
+        )
         self.tx_add = c(
             insert(tx).on_conflict_do_nothing(index_elements=[tx.c.dedupe_key]).returning(tx.c.id),
             [*tx_writable, "dedupe_key"],
@@ -250,6 +285,17 @@ class Statements:
             .where(mv.c.transaction_id == bindparam("tx"))
             .order_by(mv.c.at, mv.c.key)
         )
+        # Readings outside any transaction (1.6 MeterValues without transactionId, 2.0.1
+        # MeterValues): served by the partial index ix_meter_values_unmatched as well.
+        self.mv_outside = c(
+            select(*mv_columns)
+            .where(
+                mv.c.station_id == bindparam("_s"),
+                mv.c.transaction_id.is_(None),
+                mv.c.reported_transaction_id.is_(None),
+            )
+            .order_by(mv.c.at, mv.c.key)
+        )
         self.mv_unmatched = c(
             select(*mv_columns)
             .where(
@@ -289,3 +335,18 @@ class Statements:
             .limit(limit)
         )
         self.ping = c(select(literal_column("1")))
+        self.device_model = DeviceModelStatements(dialect)
+        self.security = SecurityStatements(dialect)
+        self.access = AccessStatements(dialect)
+        self.operator = OperatorStatements(dialect)
+
+        te = t.transaction_events
+        self.tx_event_add = c(
+            insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
+            ["dedupe_key", *TX_EVENT_FIELDS],
+        )
+        self.tx_event_list = c(
+            select(*(te.c[name] for name in TX_EVENT_FIELDS))
+            .where(te.c.transaction_id == bindparam("_t"))
+            .order_by(te.c.seq_no, te.c.at, te.c.id)
+        )

@@ -106,6 +106,9 @@ tokens = Table(
     Column("status", String(), nullable=False),
     Column("expiry", UTCDateTime()),
     Column("parent_id_tag", String()),
+    # OCPP 2.0.1 (migration r0003): IdTokenEnumType (NULL: any type) and personalMessage.
+    Column("type", String()),
+    Column("personal_message", String()),
 )
 
 transactions = Table(
@@ -179,7 +182,166 @@ station_events = Table(
 
 # --- Security: station security profiles, certificate authority, issued certificates,
 # --- authentication throttling (migration r0002_security).
+# Brute-force throttling state is kept in memory per node (docs/adr/0004-security-profiles.md).
+
+# One row per station that ever connected (or whose minimum an operator set): the security
+# profile (0-3) of its latest connection and the lowest one it may still connect with.
+station_security = Table(
+    "station_security",
+    metadata,
+    Column("station_id", String(), ForeignKey("stations.id"), primary_key=True),
+    Column("min_profile", Integer(), nullable=False, server_default=text("0")),
+    Column("last_profile", Integer()),
+    Column("last_connected_at", UTCDateTime()),
+    Column("min_changed_at", UTCDateTime()),
+)
+
+# Station certificates signed by the CSMS CA (SignCertificate). `request_key` identifies the
+# CSR (`domain.certificates.signing_key`), so a resent CSR gets the certificate issued before.
+issued_certificates = Table(
+    "issued_certificates",
+    metadata,
+    Column("serial_number", String(), primary_key=True),
+    Column("request_key", KEY, nullable=False, unique=True),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("common_name", String(), nullable=False),
+    Column("key_description", String(), nullable=False),
+    Column("not_before", UTCDateTime(), nullable=False),
+    Column("not_after", UTCDateTime(), nullable=False),
+    Column("pem", String(), nullable=False),
+    Column("issued_at", UTCDateTime(), nullable=False),
+    Column("delivery", String()),
+    Column("delivered_at", UTCDateTime()),
+    Index("ix_issued_certificates_station_id_issued_at", "station_id", "issued_at"),
+)
 
 # --- Device model of OCPP 2.0.1 stations: NotifyReport (migration r0003_device_model).
+# (Also in r0003: tokens.type and tokens.personal_message, above.)
+
+# One row per variable of a station's device model (`domain.device_model`): its address as
+# last reported (names compared case-insensitively through `key`) and its characteristics.
+device_variables = Table(
+    "device_variables",
+    metadata,
+    Column("key", KEY, primary_key=True),  # keys.device_variable_key
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("component", String(), nullable=False),
+    Column("component_instance", String()),
+    Column("evse_id", Integer()),
+    Column("connector_id", Integer()),
+    Column("variable", String(), nullable=False),
+    Column("variable_instance", String()),
+    Column("data_type", String()),  # NULL: no characteristics reported yet
+    Column("supports_monitoring", Boolean()),
+    Column("unit", String()),
+    Column("min_limit", Float()),
+    Column("max_limit", Float()),
+    Column("values_list", String()),
+    Column("reported_at", UTCDateTime(), nullable=False),  # generatedAt of the report
+    Index("ix_device_variables_station_id", "station_id"),
+)
+
+# One row per attribute (Actual, Target, MinSet, MaxSet) of a device-model variable.
+device_attributes = Table(
+    "device_attributes",
+    metadata,
+    Column("key", KEY, primary_key=True),  # keys.device_attribute_key
+    Column("variable_key", KEY, ForeignKey("device_variables.key"), nullable=False),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("type", String(), nullable=False),
+    Column("value", String()),
+    Column("mutability", String(), nullable=False),
+    Column("persistent", Boolean(), nullable=False),
+    Column("constant", Boolean(), nullable=False),
+    Column("reported_at", UTCDateTime(), nullable=False),
+    Column("request_id", BigInteger(), nullable=False),
+    Index("ix_device_attributes_station_id", "station_id"),
+)
+
+# One row per NotifyReport part received: which parts of which report (requestId) arrived.
+device_report_parts = Table(
+    "device_report_parts",
+    metadata,
+    Column("key", KEY, primary_key=True),  # keys.report_part_key
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("request_id", BigInteger(), nullable=False),
+    Column("seq_no", BigInteger(), nullable=False),
+    Column("tbc", Boolean(), nullable=False),
+    Column("generated_at", UTCDateTime(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("variable_count", Integer(), nullable=False),
+    Index("ix_device_report_parts_station_id_request_id", "station_id", "request_id"),
+)
 
 # --- OCPP 2.0.1 transaction events (migration r0004_transaction_events).
+
+# One row per TransactionEvent (`domain.transaction_events`); its meter values are rows of
+# `meter_values` like any others. `dedupe_key` makes a retried event a no-op.
+transaction_events = Table(
+    "transaction_events",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    Column("transaction_id", Integer(), ForeignKey("transactions.id"), nullable=False),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("station_transaction_id", String(), nullable=False),
+    Column("event_type", String(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("trigger_reason", String(), nullable=False),
+    Column("seq_no", BigInteger(), nullable=False),
+    Column("offline", Boolean(), nullable=False),
+    Column("charging_state", String()),
+    Column("stopped_reason", String()),
+    Column("id_token", String()),
+    Column("evse_id", Integer()),
+    Column("connector_id", Integer()),
+    Column("sample_count", Integer(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Index("ix_transaction_events_transaction_id_seq_no", "transaction_id", "seq_no"),
+)
+
+# --- Users, API keys, login tokens (migration r0005_access).
+
+# REST API keys (`domain.access.ApiKey`): only the SHA-256 of the secret is stored, with
+# the secret's first characters (`prefix`) so that people can tell keys apart.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("name", String(), nullable=False),
+    Column("role", String(), nullable=False),
+    Column("secret_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("prefix", String(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime()),
+    Column("revoked_at", UTCDateTime()),
+)
+
+# People who log in with a password (scrypt hash, `domain.credentials`). `name_key` and
+# `email_key` are the casefolded name and email: unique, and what a login is matched on.
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("name", String(), nullable=False),
+    Column("email", String()),
+    Column("role", String(), nullable=False),
+    Column("password_hash", String(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("disabled_at", UTCDateTime()),
+    Column("name_key", String(), nullable=False, unique=True),
+    Column("email_key", String(), unique=True),
+)
+
+# Bearer tokens issued by `POST /api/v1/auth/token` (`domain.access.LoginToken`), hashed.
+login_tokens = Table(
+    "login_tokens",
+    metadata,
+    Column("id", String(), primary_key=True),
+    Column("user_id", String(), ForeignKey("users.id"), nullable=False),
+    Column("secret_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    Index("ix_login_tokens_user_id", "user_id"),
+)

@@ -16,10 +16,11 @@ from typing import Any
 
 from voltgate.domain.authorization import AuthStatus, token_key
 from voltgate.domain.readings import MeterReading, MeterRecord
+from voltgate.domain.transaction_events import StoredTransactionEvent, TxEventType
 from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
 from voltgate.storage.sql import Executor, Row
-from voltgate.storage.statements import TX_FIELDS, Statements
+from voltgate.storage.statements import TX_EVENT_FIELDS, TX_FIELDS, Statements
 from voltgate.storage.types import decode_flags, encode_flags
 
 _AUTH = TX_FIELDS.index("auth_status")
@@ -38,19 +39,26 @@ class SqlTransactions:
         self._db = db
         self._sql = sql
         self._prefetched: dict[int, Row] = {}
+        self._prefetched_keys: dict[bytes, Row] = {}
 
     def reset(self) -> None:
         """Forget prefetched rows (a new database transaction starts)."""
         self._prefetched.clear()
+        self._prefetched_keys.clear()
 
-    def prefetch(self, transaction_ids: Sequence[int]) -> None:
-        """Read these transactions in one round trip, for the `get` calls that follow."""
-        statement = self._sql.tx_get_many
-        if statement is None:  # SQLite: reading each in process costs as much
+    def prefetch(self, transaction_ids: Sequence[int], keys: Sequence[bytes] = ()) -> None:
+        """Read these transactions (by id, and by natural key) in one round trip each, for
+        the `get` and `find` calls that follow."""
+        statement, by_key = self._sql.tx_get_many, self._sql.tx_find_many
+        if statement is None or by_key is None:  # SQLite: reading each in process costs as much
             return
         ids = sorted({i for i in transaction_ids if 0 < i < 2**31})
-        for row in self._db.rows(statement, {"ids": ids}):
-            self._prefetched[row[0]] = row
+        if ids:
+            for row in self._db.rows(statement, {"ids": ids}):
+                self._prefetched[row[0]] = row
+        if keys:
+            for keyed in self._db.rows(by_key, {"keys": sorted(set(keys))}):
+                self._prefetched_keys[bytes(keyed[-1])] = keyed[:-1]
 
     def get(self, transaction_id: int) -> Transaction | None:
         # OCPP 1.6 ids are int32; anything else (-1, huge) cannot be ours.
@@ -62,11 +70,17 @@ class SqlTransactions:
         return None if row is None else _transaction(row)
 
     def forget(self, transaction_id: int) -> None:
-        """Drop the prefetched copy of a transaction that is being written."""
+        """Drop the prefetched copies of a transaction that is being written."""
         self._prefetched.pop(transaction_id, None)
+        if self._prefetched_keys:
+            stale = [k for k, row in self._prefetched_keys.items() if row[0] == transaction_id]
+            for key in stale:
+                del self._prefetched_keys[key]
 
     def find(self, key: bytes) -> Transaction | None:
-        row = self._db.first(self._sql.tx_find, {"key": key})
+        row = self._prefetched_keys.pop(key, None)
+        if row is None:
+            row = self._db.first(self._sql.tx_find, {"key": key})
         return None if row is None else _transaction(row)
 
     def add(self, tx: Transaction, key: bytes) -> int | None:
@@ -194,6 +208,10 @@ class SqlMeterValues:
         rows = self._db.rows(self._sql.mv_unmatched, {"_s": station_id})
         return [reading for row in rows for reading in _record(row).readings()]
 
+    def list_outside_transactions(self, station_id: str) -> list[MeterReading]:
+        rows = self._db.rows(self._sql.mv_outside, {"_s": station_id})
+        return [reading for row in rows for reading in _record(row).readings()]
+
     def adopt(self, station_id: str, reported_id: int, transaction_id: int) -> int:
         params = {"_s": station_id, "reported": reported_id, "tx": transaction_id}
         return self._db.run(self._sql.mv_adopt, params)
@@ -272,3 +290,46 @@ def _record(row: Row) -> MeterRecord:
     return MeterRecord(
         bytes(key), station_id, evse_id, connector_id, tx_id, reported, at, samples, flags
     )
+
+
+class SqlTransactionEvents:
+    """`domain.ports.TransactionEventRepository` in SQL."""
+
+    def __init__(self, db: Executor, sql: Statements) -> None:
+        self._db = db
+        self._sql = sql
+
+    def add(self, event: StoredTransactionEvent, key: bytes) -> None:
+        # Nothing reads the outcome, so the insert may wait: on PostgreSQL it goes out with
+        # the batch's other deferred writes in one round trip.
+        statement = self._sql.tx_event_add
+        params = dict(zip(TX_EVENT_FIELDS, _event_values(event), strict=True))
+        params["dedupe_key"] = key
+        self._db.defer(statement, statement.parameters(params))
+
+    def list_for_transaction(self, transaction_id: int) -> list[StoredTransactionEvent]:
+        rows = self._db.rows(self._sql.tx_event_list, {"_t": transaction_id})
+        return [_stored_event(row) for row in rows]
+
+
+def _event_values(event: StoredTransactionEvent) -> tuple[Any, ...]:
+    """The event's fields in `TX_EVENT_FIELDS` order, as columns hold them (spelled out:
+    `dataclasses.fields` costs more than the rest of this, once per TransactionEvent)."""
+    e = event
+    return (
+        e.transaction_id, e.station_id, e.station_transaction_id, e.event_type.value,
+        e.timestamp, e.trigger_reason, e.seq_no, e.offline, e.charging_state,
+        e.stopped_reason, e.id_token, e.evse_id, e.connector_id, e.sample_count,
+        e.received_at,
+    )  # fmt: skip
+
+
+def _stored_event(row: Row) -> StoredTransactionEvent:
+    values = list(row)
+    values[_EVENT_TYPE] = TxEventType(values[_EVENT_TYPE])
+    values[_OFFLINE] = bool(values[_OFFLINE])
+    return StoredTransactionEvent(*values)
+
+
+_EVENT_TYPE = TX_EVENT_FIELDS.index("event_type")
+_OFFLINE = TX_EVENT_FIELDS.index("offline")

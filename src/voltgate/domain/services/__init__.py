@@ -14,9 +14,16 @@ from voltgate.domain.events import StationEvent
 from voltgate.domain.meter import MeterSample, normalise
 from voltgate.domain.ports import Clock, UnitOfWork
 from voltgate.domain.readings import MeterReading
+from voltgate.domain.services.access import AccessService
 from voltgate.domain.services.authorization import AuthorizationService
+from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
+from voltgate.domain.services.security import SecurityService, SecuritySetup
 from voltgate.domain.services.stations import StationService
+from voltgate.domain.services.transaction_events import (
+    TransactionEventOutcome,
+    TransactionEventService,
+)
 from voltgate.domain.services.transactions import TransactionService
 from voltgate.domain.stations import (
     BootInfo,
@@ -37,17 +44,21 @@ from voltgate.domain.transactions import (
 )
 
 __all__ = [
+    "AccessService",
     "AuthStatus",
     "AuthorizationService",
     "BootInfo",
     "BootVerdict",
     "ConnectOutcome",
     "ConnectVerdict",
+    "DeviceModelService",
     "EventService",
     "IdToken",
     "MeterReading",
     "MeterSample",
     "Registration",
+    "SecurityService",
+    "SecuritySetup",
     "Services",
     "StartRequest",
     "StartResult",
@@ -60,6 +71,8 @@ __all__ = [
     "TokenDecision",
     "TokenStatus",
     "Transaction",
+    "TransactionEventOutcome",
+    "TransactionEventService",
     "TransactionService",
     "UnknownStationPolicy",
     "normalise",
@@ -75,6 +88,7 @@ class Services:
         heartbeat_interval_s: interval sent in an Accepted boot (OCPP 1.6 §4.2).
         clock_skew_tolerance_s: how far in the future a station timestamp may lie before
             it is flagged CLOCK_SKEW.
+        security: security policy, CA and station link (defaults: no CA, no link).
     """
 
     def __init__(
@@ -84,6 +98,7 @@ class Services:
         *,
         heartbeat_interval_s: int = 300,
         clock_skew_tolerance_s: int = 300,
+        security: SecuritySetup | None = None,
     ) -> None:
         self.stations = StationService(uow, clock, heartbeat_interval_s=heartbeat_interval_s)
         self.authorization = AuthorizationService(uow, clock)
@@ -91,3 +106,11 @@ class Services:
             uow, clock, clock_skew_tolerance_s=clock_skew_tolerance_s
         )
         self.events = EventService(uow, clock)
+        self.security = SecurityService(
+            uow, clock, stations=self.stations, setup=security or SecuritySetup()
+        )
+        self.device_model = DeviceModelService(uow, clock)
+        self.transaction_events = TransactionEventService(
+            uow, clock, clock_skew_tolerance_s=clock_skew_tolerance_s
+        )
+        self.access = AccessService(uow, clock)

@@ -8,6 +8,7 @@ from typing import Any
 from voltgate.domain.events import StationEvent
 from voltgate.domain.keys import event_key
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
+from voltgate.domain.queries import EventEntry, EventQuery, Page, page_of
 
 
 class EventService:
@@ -44,3 +45,14 @@ class EventService:
             return repos.events.list_for_station(station_id, kind=kind, limit=limit)
 
         return await self._uow.submit(work)
+
+    async def page_for_station(self, query: EventQuery) -> Page[EventEntry] | None:
+        """One page of a station's events, newest first; None when the station is unknown."""
+
+        def work(repos: Repositories) -> list[EventEntry] | None:
+            if repos.stations.get(query.station_id) is None:
+                return None
+            return repos.operator.events(query)
+
+        rows = await self._uow.submit(work)
+        return None if rows is None else page_of(rows, query.page)

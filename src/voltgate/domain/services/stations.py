@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from voltgate.domain import credentials
-from voltgate.domain.errors import UnknownStation
+from voltgate.domain.errors import AlreadyExists, InUse, UnknownStation
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
+from voltgate.domain.queries import Page, StationQuery, page_of
 from voltgate.domain.stations import (
     BootInfo,
     BootVerdict,
@@ -243,6 +244,93 @@ class StationService:
                 repos.stations.save(replace(station, connected=False, disconnected_at=now))
 
         await self._uow.submit(work)
+
+    # -- operator management (REST API) ---------------------------------------------------
+
+    async def create(
+        self, station_id: str, password: str | None, *, registration: Registration
+    ) -> Station:
+        """Provision a new station.
+
+        Raises:
+            AlreadyExists: a station with this id exists (`add` updates one instead).
+        """
+        candidate = Station(
+            station_id,
+            password_hash=await _hash(password),
+            registration=registration,
+            created_at=self._clock(),
+        )
+
+        def work(repos: Repositories) -> bool:
+            return repos.stations.add(candidate)
+
+        if not await self._uow.submit(work):
+            raise AlreadyExists("station", station_id)
+        return candidate
+
+    async def list_page(self, query: StationQuery) -> Page[Station]:
+        """One page of stations by id, filtered."""
+
+        def work(repos: Repositories) -> list[Station]:
+            return repos.operator.stations(query)
+
+        return page_of(await self._uow.submit(work), query.page)
+
+    async def set_registration(self, station_id: str, registration: Registration) -> Station:
+        """Accept, hold (Pending) or reject a station; its next BootNotification hears it.
+
+        Raises:
+            UnknownStation: no such station.
+        """
+
+        def work(repos: Repositories) -> Station:
+            station = replace(_require(repos, station_id), registration=registration)
+            repos.stations.save(station)
+            return station
+
+        return await self._uow.submit(work)
+
+    async def set_password(self, station_id: str, password: str | None) -> Station:
+        """Store a new Basic auth password for the station (None: none, profile 0 only).
+
+        The station must be given the same password out of band; to have the CSMS send it
+        one over OCPP, see `SecurityService.rotate_password`.
+
+        Raises:
+            UnknownStation: no such station.
+        """
+        password_hash = await _hash(password)
+
+        def work(repos: Repositories) -> Station:
+            station = replace(_require(repos, station_id), password_hash=password_hash)
+            repos.stations.save(station)
+            return station
+
+        return await self._uow.submit(work)
+
+    async def remove(self, station_id: str) -> None:
+        """Delete a station that was provisioned but never reported anything.
+
+        A station with history (connections, boots, transactions, events, ...) is kept:
+        records refer to it. Set its registration to Rejected to stop it instead.
+
+        Raises:
+            UnknownStation: no such station.
+            InUse: it is connected, or other records refer to it.
+        """
+
+        def work(repos: Repositories) -> str | None:
+            station = _require(repos, station_id)
+            if station.connected:
+                return "it is connected"
+            if not repos.operator.delete_station(station_id):
+                return "it has reported data (set its registration to Rejected instead)"
+            return None
+
+        reason = await self._uow.submit(work)
+        if reason is not None:
+            raise InUse("station", station_id, reason)
 
 
 def ensure_evse(repos: Repositories, station_id: str, evse_id: int) -> Evse:

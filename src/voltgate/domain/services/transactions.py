@@ -18,6 +18,7 @@ from voltgate.domain.events import STOP_CONFLICT, StationEvent
 from voltgate.domain.keys import event_key, record_keys, start_key, unmatched_stop_key
 from voltgate.domain.meter import MeterSample
 from voltgate.domain.ports import Clock, Reads, Repositories, UnitOfWork
+from voltgate.domain.queries import Page, TransactionQuery, page_of
 from voltgate.domain.readings import MeterReading, MeterRecord
 from voltgate.domain.services.stations import ensure_evse
 from voltgate.domain.transactions import (
@@ -96,7 +97,7 @@ class TransactionService:
             if tx is None:
                 _stop_unmatched(repos, station_id, req, now, tolerance)
             elif tx.stopped_at is None:
-                tx = _add_samples(repos, tx, req.samples, now, tolerance)
+                tx = add_samples(repos, tx, req.samples, now, tolerance)
                 tx = rules.stop(tx, req, now=now, tolerance=tolerance)
                 repos.transactions.save(tx)
                 if req.meter_stop_wh > 0 and rules.SuspectFlag.STOP_BELOW_START not in tx.suspect:
@@ -127,7 +128,7 @@ class TransactionService:
             tx = None if transaction_id is None else repos.transactions.get(transaction_id)
             tx = _own(tx, station_id)
             if tx is not None:
-                _store_samples(repos, tx, samples, now, tolerance)
+                store_samples(repos, tx, samples, now, tolerance)
                 return
             _, flags = rules.track(
                 None,
@@ -162,6 +163,14 @@ class TransactionService:
 
         return await self._uow.submit(work)
 
+    async def readings_outside_transactions(self, station_id: str) -> list[MeterReading]:
+        """A station's samples that belong to no transaction (main meter, idle EVSEs)."""
+
+        def work(repos: Repositories) -> list[MeterReading]:
+            return repos.meter_values.list_outside_transactions(station_id)
+
+        return await self._uow.submit(work)
+
     async def unmatched_readings(self, station_id: str) -> list[MeterReading]:
         """Samples of a station that named a transaction id we never issued."""
 
@@ -169,6 +178,14 @@ class TransactionService:
             return repos.meter_values.list_unmatched(station_id)
 
         return await self._uow.submit(work)
+
+    async def list_page(self, query: TransactionQuery) -> Page[Transaction]:
+        """One page of transactions, newest first, filtered (REST API)."""
+
+        def work(repos: Repositories) -> list[Transaction]:
+            return repos.operator.transactions(query)
+
+        return page_of(await self._uow.submit(work), query.page)
 
 
 def _own(tx: Transaction | None, station_id: str) -> Transaction | None:
@@ -184,7 +201,7 @@ def _replayed_start(repos: Repositories, tx: Transaction) -> StartResult:
     return StartResult(tx.id, TokenDecision(tx.auth_status, expiry, parent))
 
 
-def _add_samples(
+def add_samples(
     repos: Repositories,
     tx: Transaction,
     samples: Sequence[MeterSample],
@@ -217,14 +234,14 @@ def _add_samples(
     return tracked
 
 
-def _store_samples(
+def store_samples(
     repos: Repositories,
     tx: Transaction,
     samples: Sequence[MeterSample],
     now: datetime,
     tolerance: timedelta,
 ) -> None:
-    """`_add_samples` for a caller that needs no outcome (MeterValues).
+    """`add_samples` for a caller that needs no outcome (MeterValues).
 
     A message with one meterValue element (nearly all of them) is stored either whole or
     not at all (a retry), so the outcome needs no follow-up and the write may be sent
@@ -239,7 +256,7 @@ def _store_samples(
         )
         repos.meter_values.add_one_for_transaction(record, tracked, _newest_register([record]))
         return
-    _add_samples(repos, tx, samples, now, tolerance)
+    add_samples(repos, tx, samples, now, tolerance)
 
 
 def _records(
@@ -330,7 +347,7 @@ def _stop_unmatched(
     tx = replace(tx, id=tx_id)
     if req.transaction_id >= 0:
         repos.meter_values.adopt(station_id, req.transaction_id, tx_id)
-    tx = _add_samples(repos, tx, req.samples, now, tolerance)
+    tx = add_samples(repos, tx, req.samples, now, tolerance)
     repos.transactions.save(rules.stop(tx, req, now=now, tolerance=tolerance))
 
 

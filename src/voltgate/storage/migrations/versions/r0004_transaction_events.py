@@ -15,10 +15,48 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+TS = sa.DateTime(timezone=True)
+KEY = sa.LargeBinary(16)
+
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "transaction_events",
+        sa.Column("id", sa.Integer(), nullable=False, autoincrement=True),
+        sa.Column("dedupe_key", KEY, nullable=False),
+        sa.Column("transaction_id", sa.Integer(), nullable=False),
+        sa.Column("station_id", sa.String(), nullable=False),
+        sa.Column("station_transaction_id", sa.String(), nullable=False),
+        sa.Column("event_type", sa.String(), nullable=False),
+        sa.Column("at", TS, nullable=False),
+        sa.Column("trigger_reason", sa.String(), nullable=False),
+        sa.Column("seq_no", sa.BigInteger(), nullable=False),
+        sa.Column("offline", sa.Boolean(), nullable=False),
+        sa.Column("charging_state", sa.String()),
+        sa.Column("stopped_reason", sa.String()),
+        sa.Column("id_token", sa.String()),
+        sa.Column("evse_id", sa.Integer()),
+        sa.Column("connector_id", sa.Integer()),
+        sa.Column("sample_count", sa.Integer(), nullable=False),
+        sa.Column("received_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_transaction_events"),
+        sa.UniqueConstraint("dedupe_key", name="uq_transaction_events_dedupe_key"),
+        sa.ForeignKeyConstraint(
+            ["transaction_id"],
+            ["transactions.id"],
+            name="fk_transaction_events_transaction_id_transactions",
+        ),
+        sa.ForeignKeyConstraint(
+            ["station_id"], ["stations.id"], name="fk_transaction_events_station_id_stations"
+        ),
+    )
+    op.create_index(
+        "ix_transaction_events_transaction_id_seq_no",
+        "transaction_events",
+        ["transaction_id", "seq_no"],
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_transaction_events_transaction_id_seq_no", "transaction_events")
+    op.drop_table("transaction_events")

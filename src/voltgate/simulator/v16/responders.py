@@ -2,8 +2,7 @@
 
 A responder looks at the station's state, decides, and returns the `.conf` payload plus the
 follow-up work the station does *after* the answer went out (OCPP 1.6 §5.11: a station
-confirms RemoteStartTransaction first, then starts the transaction). Follow-ups are data, so the
-responders do no I/O and the station runs them in a task it owns.
+confirms RemoteStartTransaction first, then starts the transaction); see `followups.py`.
 
 Actions of 1.6 without a responder are answered with the CALLERROR NotSupported ("recognized
 but not supported"); names that are not 1.6 actions at all with NotImplemented ("not known by
@@ -13,12 +12,20 @@ receiver"), as OCPP-J 1.6 §4.2.3 defines the two codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from voltgate.ocpp.errors import ActionNotImplemented, ActionNotSupported
 from voltgate.ocpp.v16 import messages as m16
-from voltgate.simulator.state import StartCharging, StationState, StopCharging
+from voltgate.simulator.followups import (
+    Answer,
+    Followup,
+    Reboot,
+    SendStatus,
+    ToConnector,
+    Trigger,
+)
+from voltgate.simulator.state import StartCharging, StopCharging
+from voltgate.simulator.v16.state import V16State
 
 Payload = dict[str, Any]
 
@@ -45,51 +52,10 @@ STATION_ACTIONS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ToConnector:
-    """Hand a start or stop command to a connector's transaction loop."""
-
-    connector_id: int
-    command: StartCharging | StopCharging
+Responder = Callable[[V16State, Payload], Answer]
 
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    """Send the message the CSMS asked for with TriggerMessage (§5.17)."""
-
-    message: str
-    connector_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SendStatus:
-    """Report a connector's (new) status; 0 is the station as a whole."""
-
-    connector_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Reboot:
-    """Stop running transactions with `reason`, close the socket and boot again (§5.14)."""
-
-    reason: str
-
-
-Followup = ToConnector | Trigger | SendStatus | Reboot
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """The `.conf` payload and what to do once it has been sent."""
-
-    payload: Payload
-    then: list[Followup] = field(default_factory=list)
-
-
-Responder = Callable[[StationState, Payload], Answer]
-
-
-def answer(state: StationState, action: str, payload: Payload) -> Answer:
+def answer(state: V16State, action: str, payload: Payload) -> Answer:
     """Answer a CSMS-initiated CALL.
 
     Raises:
@@ -104,12 +70,12 @@ def answer(state: StationState, action: str, payload: Payload) -> Answer:
     raise ActionNotImplemented(f"{action} is not an OCPP 1.6 action a CSMS sends")
 
 
-def _reset(state: StationState, payload: Payload) -> Answer:
+def _reset(state: V16State, payload: Payload) -> Answer:
     reason = "HardReset" if payload.get("type") == "Hard" else "SoftReset"
     return Answer({"status": "Accepted"}, [Reboot(reason)])
 
 
-def _remote_start(state: StationState, payload: Payload) -> Answer:
+def _remote_start(state: V16State, payload: Payload) -> Answer:
     id_tag = str(payload["idTag"])
     if "connectorId" in payload:
         connector = state.connector(int(payload["connectorId"]))
@@ -117,14 +83,14 @@ def _remote_start(state: StationState, payload: Payload) -> Answer:
     else:
         candidates = state.connectors
     for candidate in candidates:
-        if not candidate.busy and candidate.operative and state.operative:
+        if not candidate.busy and candidate.operative and state.accepts_new_transactions:
             candidate.starting = True  # reserved until the connector has started
             command = StartCharging(id_tag, remote=True)
             return Answer({"status": "Accepted"}, [ToConnector(candidate.connector_id, command)])
     return Answer({"status": "Rejected"})
 
 
-def _remote_stop(state: StationState, payload: Payload) -> Answer:
+def _remote_stop(state: V16State, payload: Payload) -> Answer:
     connector = state.with_transaction(int(payload["transactionId"]))
     if connector is None:
         return Answer({"status": "Rejected"})
@@ -133,7 +99,7 @@ def _remote_stop(state: StationState, payload: Payload) -> Answer:
     )
 
 
-def _change_configuration(state: StationState, payload: Payload) -> Answer:
+def _change_configuration(state: V16State, payload: Payload) -> Answer:
     key, value = str(payload["key"]), str(payload["value"])
     entry = state.configuration.get(key)
     if entry is None:
@@ -148,7 +114,7 @@ def _change_configuration(state: StationState, payload: Payload) -> Answer:
     return Answer({"status": "Accepted"})
 
 
-def _get_configuration(state: StationState, payload: Payload) -> Answer:
+def _get_configuration(state: V16State, payload: Payload) -> Answer:
     wanted = payload.get("key")
     keys = list(state.configuration) if not wanted else [str(k) for k in wanted]
     known = [k for k in keys if k in state.configuration]
@@ -168,7 +134,7 @@ def _get_configuration(state: StationState, payload: Payload) -> Answer:
     return Answer(result)
 
 
-def _change_availability(state: StationState, payload: Payload) -> Answer:
+def _change_availability(state: V16State, payload: Payload) -> Answer:
     operative = payload["type"] == "Operative"
     connector_id = int(payload["connectorId"])
     if connector_id == 0:
@@ -194,7 +160,7 @@ def _change_availability(state: StationState, payload: Payload) -> Answer:
     return Answer({"status": "Scheduled" if scheduled else "Accepted"}, then)
 
 
-def _unlock_connector(state: StationState, payload: Payload) -> Answer:
+def _unlock_connector(state: V16State, payload: Payload) -> Answer:
     connector = state.connector(int(payload["connectorId"]))
     if connector is None:
         return Answer({"status": "NotSupported"})
@@ -209,7 +175,7 @@ def _unlock_connector(state: StationState, payload: Payload) -> Answer:
 _TRIGGERABLE = frozenset(get_args(m16.TriggerMessageRequestedMessage))
 
 
-def _trigger_message(state: StationState, payload: Payload) -> Answer:
+def _trigger_message(state: V16State, payload: Payload) -> Answer:
     message = str(payload["requestedMessage"])
     connector_id = payload.get("connectorId")
     if message not in _TRIGGERABLE:
@@ -219,11 +185,11 @@ def _trigger_message(state: StationState, payload: Payload) -> Answer:
     return Answer({"status": "Accepted"}, [Trigger(message, connector_id)])
 
 
-def _clear_cache(state: StationState, payload: Payload) -> Answer:
+def _clear_cache(state: V16State, payload: Payload) -> Answer:
     return Answer({"status": "Accepted"})
 
 
-def _data_transfer(state: StationState, payload: Payload) -> Answer:
+def _data_transfer(state: V16State, payload: Payload) -> Answer:
     # §5.6: a station that knows no vendor extensions answers UnknownVendorId.
     return Answer({"status": "UnknownVendorId"})
 
