@@ -120,10 +120,11 @@ class Executor:
         statement, or by `flush`. All queued rows of one statement go out as one pipelined
         `executemany`: on PostgreSQL one round trip for a whole batch of units.
 
-        Rows of the same statement keep their order; different deferred statements may be
-        sent in another order than queued, so they must not depend on each other's effects
-        (today: meter value rows with their register updates, and transaction event rows,
-        which touch different tables).
+        Rows of the same statement keep their order, and statements go out in the order of
+        their first appearance, so rows of different statements may be sent in another order
+        than queued. A statement whose rows depend on another's must therefore always be
+        queued after it (device attributes after their variables); the others touch different
+        tables (meter value rows with their register updates, transaction event rows).
         """
         self._deferred.append((statement, parameters))
 
