@@ -22,11 +22,13 @@ from voltgate.domain.authority import CertificateAuthority
 from voltgate.domain.ports import StationLink
 from voltgate.domain.security import SecurityPolicy, SecurityProfile, Transport
 from voltgate.domain.services import Services
+from voltgate.domain.services.commands import CommandSetup
 from voltgate.domain.services.security import SecuritySetup
 from voltgate.gateway import pki
 from voltgate.gateway.links import StationLinks
 from voltgate.gateway.server import Gateway
 from voltgate.handlers import v16, v201
+from voltgate.handlers.commands import command_dialects
 from voltgate.handlers.security_commands import security_commands
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import OcppVersion
@@ -132,6 +134,9 @@ async def open_services(
                 link=links,
                 commands=security_commands(),
             ),
+            commands=CommandSetup(
+                link=links, dialects=command_dialects(), link_window_s=settings.call_timeout
+            ),
         )
         yield database, services
 
@@ -166,6 +171,9 @@ async def running(
         database, services = await stack.enter_async_context(
             open_services(settings, clock=clock, metrics=metrics, links=links)
         )
+        # No command of this node is in flight yet: what is PENDING was cut off by a stop.
+        await services.commands.fail_unfinished()
+        stack.push_async_callback(services.commands.aclose)
         gateway = Gateway(
             settings,
             services=services,

@@ -48,6 +48,24 @@ EXPECTED = {
     ("GET", "/api/v1/transactions"): "VIEWER",
     ("GET", "/api/v1/transactions.csv"): "VIEWER",
     ("GET", "/api/v1/transactions/{transactionId}"): "VIEWER",
+    ("GET", "/api/v1/stations/{stationId}/commands"): "VIEWER",
+    ("GET", "/api/v1/commands/{commandId}"): "VIEWER",
+    **{
+        ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"
+        for name in (
+            "start",
+            "stop",
+            "reset",
+            "unlock",
+            "availability",
+            "trigger",
+            "clear-cache",
+            "get-configuration",
+            "set-configuration",
+            "data-transfer",
+            "raw",
+        )
+    },
 }
 
 CALLERS: list[Role | None] = [None, Role.VIEWER, Role.OPERATOR, Role.ADMIN]
@@ -84,6 +102,7 @@ async def test_role_matrix_over_http(api: Api) -> None:
         "stationId": "CP-MATRIX",
         "idTag": "TAG-MATRIX",
         "transactionId": "1",
+        "commandId": "1",
         "userId": "usr_0000000000000000",
         "keyId": "key_0000000000000000",  # a dummy: the test's own keys must stay valid
     }

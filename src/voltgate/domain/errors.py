@@ -12,6 +12,7 @@ Error tree::
       AlreadyExists             a record with this identity exists (create refused)
       InUse                     a record cannot be removed while other records refer to it
       LoginThrottled            too many failed logins from one address; retry later
+      InvalidCommand            a command cannot be sent to this station as asked
 """
 
 from __future__ import annotations
@@ -99,3 +100,12 @@ class LoginThrottled(DomainError):
     def __init__(self, retry_after_s: float) -> None:
         super().__init__("too many failed logins from this address")
         self.retry_after_s = retry_after_s
+
+
+class InvalidCommand(DomainError):
+    """A command cannot be sent as asked: not expressible in the station's OCPP version,
+    an action the CSMS does not send, or a payload that breaks the official schema."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar
 from voltgate.domain.access import ApiKey, LoginToken, User
 from voltgate.domain.authorization import IdToken
 from voltgate.domain.certificates import Delivery, IssuedCertificate
+from voltgate.domain.commands import CommandRecord
 from voltgate.domain.device_model import DeviceVariable, ReportedVariable, StoredPart
 from voltgate.domain.events import StationEvent
 from voltgate.domain.queries import (
@@ -359,6 +360,44 @@ class OperatorRepository(Protocol):
         ...
 
 
+class CommandRepository(Protocol):
+    """Commands to stations (`domain.commands`), and the transactions remote starts caused."""
+
+    def add(self, record: CommandRecord, key: bytes) -> int:
+        """Insert unless `key` exists; the record's id either way."""
+        ...
+
+    def get(self, command_id: int) -> CommandRecord | None:
+        """The command, or None."""
+        ...
+
+    def save(self, record: CommandRecord) -> None:
+        """Overwrite what may change: action, request, outcome, finish time, link window."""
+        ...
+
+    def list_for_station(
+        self, station_id: str, *, after: int | None, limit: int
+    ) -> list[CommandRecord]:
+        """A station's commands, newest first, before the id `after`, at most `limit`."""
+        ...
+
+    def fail_pending(self, reason: str, at: datetime) -> int:
+        """Finish every PENDING command as FAILED with `reason`; the count."""
+        ...
+
+    def link_remote_start(self, station_id: str, command_id: int, transaction_id: int) -> None:
+        """2.0.1: tie the station's RequestStartTransaction `command_id` (its remoteStartId)
+        to `transaction_id`, unless it is tied already."""
+        ...
+
+    def link_start(
+        self, station_id: str, evse_id: int, id_tag: str, transaction_id: int, at: datetime
+    ) -> None:
+        """1.6: tie the newest linkable RemoteStartTransaction of the station for `id_tag`
+        (any case) on `evse_id` (or on any EVSE) to `transaction_id`."""
+        ...
+
+
 class Repositories(Protocol):
     """The repositories of one unit of work, all on the same database transaction."""
 
@@ -384,6 +423,8 @@ class Repositories(Protocol):
     def access(self) -> AccessRepository: ...
     @property
     def operator(self) -> OperatorRepository: ...
+    @property
+    def commands(self) -> CommandRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

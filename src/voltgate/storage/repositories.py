@@ -18,6 +18,7 @@ from voltgate.domain.authorization import IdToken, TokenStatus, TokenType, token
 from voltgate.domain.events import StationEvent
 from voltgate.domain.stations import Connector, Evse, Registration, Station
 from voltgate.storage.access_repos import SqlAccess
+from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.security_repos import SqlSecurity
@@ -167,6 +168,7 @@ class SqlRepositories:
 
     __slots__ = (
         "access",
+        "commands",
         "connection",
         "connectors",
         "device_model",
@@ -197,6 +199,7 @@ class SqlRepositories:
         self.operator = SqlOperator(
             db, statements.operator, station_row=_station, transaction_row=transaction_row
         )
+        self.commands = SqlCommands(db, statements.commands)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

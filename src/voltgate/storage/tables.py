@@ -345,3 +345,35 @@ login_tokens = Table(
     Column("revoked_at", UTCDateTime()),
     Index("ix_login_tokens_user_id", "user_id"),
 )
+
+# --- Commands to stations (migration r0006_commands).
+
+# One row per command sent (or about to be sent) to a station (`domain.commands`): stored
+# PENDING before it is sent, then its terminal state. `dedupe_key` (random per command)
+# makes a re-run unit insert it once. A remote start's `transaction_id` is the transaction
+# it caused; `link_*` find it for 1.6, and `link_until` is NULL once nothing may link.
+commands = Table(
+    "commands",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("protocol", String(), nullable=False),
+    Column("name", String(), nullable=False),
+    Column("action", String(), nullable=False),
+    Column("request", JSON(), nullable=False),
+    Column("state", String(), nullable=False),
+    Column("status", String()),
+    Column("reason", String()),
+    Column("response", JSON()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
+    Column("requested_by", String()),
+    Column("transaction_id", Integer(), ForeignKey("transactions.id")),
+    Column("link_id_tag", String()),
+    Column("link_evse_id", Integer()),
+    Column("link_until", UTCDateTime()),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    Index("ix_commands_station_id_id", "station_id", "id"),
+    Index("ix_commands_station_id_link_until", "station_id", "link_until"),
+    Index("ix_commands_state", "state"),
+)

@@ -16,6 +16,7 @@ from voltgate.domain.ports import Clock, UnitOfWork
 from voltgate.domain.readings import MeterReading
 from voltgate.domain.services.access import AccessService
 from voltgate.domain.services.authorization import AuthorizationService
+from voltgate.domain.services.commands import CommandService, CommandSetup
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
@@ -49,6 +50,8 @@ __all__ = [
     "AuthorizationService",
     "BootInfo",
     "BootVerdict",
+    "CommandService",
+    "CommandSetup",
     "ConnectOutcome",
     "ConnectVerdict",
     "DeviceModelService",
@@ -89,6 +92,7 @@ class Services:
         clock_skew_tolerance_s: how far in the future a station timestamp may lie before
             it is flagged CLOCK_SKEW.
         security: security policy, CA and station link (defaults: no CA, no link).
+        commands: station link and version dialects of commands (default: no link).
     """
 
     def __init__(
@@ -99,6 +103,7 @@ class Services:
         heartbeat_interval_s: int = 300,
         clock_skew_tolerance_s: int = 300,
         security: SecuritySetup | None = None,
+        commands: CommandSetup | None = None,
     ) -> None:
         self.stations = StationService(uow, clock, heartbeat_interval_s=heartbeat_interval_s)
         self.authorization = AuthorizationService(uow, clock)
@@ -114,3 +119,4 @@ class Services:
             uow, clock, clock_skew_tolerance_s=clock_skew_tolerance_s
         )
         self.access = AccessService(uow, clock)
+        self.commands = CommandService(uow, clock, setup=commands or CommandSetup())

@@ -59,6 +59,9 @@ class TransactionEventService:
             decision = _decide(repos, station_id, report, now)
             status = None if decision is None else decision.status
             tx = repos.transactions.find(tx_key) or _create(repos, station_id, report, tx_key)
+            if report.remote_start_id is not None:
+                # F01.FR.25 / F02.FR.01: remoteStartId is the id of the command that started it.
+                repos.commands.link_remote_start(station_id, report.remote_start_id, tx.id)
             # A retried event is stored once (its key) and changes nothing else: applying
             # the same facts again is a no-op, and its samples are stored once by theirs.
             repos.transaction_events.add(

@@ -74,6 +74,8 @@ class TransactionService:
                 repos.connectors.record_register(
                     station_id, req.evse_id, float(tx.meter_start_wh), req.timestamp
                 )
+            # A remote start's transaction (domain.commands): 1.6 names no command in it.
+            repos.commands.link_start(station_id, req.evse_id, req.id_tag, tx_id, now)
             return StartResult(tx_id, decision)
 
         return await self._uow.submit(work)
