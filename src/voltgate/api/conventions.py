@@ -151,6 +151,8 @@ _REASONS = {
     403: "The caller's role is below the route's.",
     404: "No such record.",
     409: "Conflicts with the current state (exists, in use, station offline).",
+    413: "The body is larger than the route accepts.",
+    415: "The body's Content-Type is not one the route reads.",
     422: "The request is not valid; `details` says where.",
     429: "Too many failed attempts from this address; see `Retry-After`.",
     502: "The station answered with an error.",
