@@ -91,7 +91,12 @@ async def test_a_whole_transaction_is_stored_like_a_16_one(
     await csms.services.authorization.add_token("TAG-1", parent_id_tag="FLEET")
     async with charge_point_201(csms, "CP-201") as cp:
         await boot(cp)
-        started = await cp.call(tx_event("Started", 0, T0, 10_000, id_token=CARD))
+        started = await cp.call(
+            tx_event(
+                "Started", 0, T0, 10_000, id_token=CARD, number_of_phases_used=3,
+                cable_max_current=32, reservation_id=7,
+            )
+        )  # fmt: skip
         # E01.FR.12: the idTokenInfo with the groupIdToken of the token.
         assert started.id_token_info["status"] == "Accepted"
         assert started.id_token_info["group_id_token"] == {"id_token": "FLEET", "type": "Central"}
@@ -113,6 +118,11 @@ async def test_a_whole_transaction_is_stored_like_a_16_one(
     power = [r.sample for r in readings if r.sample.measurand == "Power.Active.Import"]
     assert {(s.value, s.unit) for s in power} == {(7200.0, "W")}  # kW normalised to W
     events = await csms.services.transaction_events.list_for_transaction(tx.id)
+    first = events[0]
+    assert (first.number_of_phases_used, first.cable_max_current_a, first.reservation_id) == (
+        3, 32, 7
+    )  # fmt: skip
+    assert tx.reservation_id == 7
     assert [e.event_type for e in events] == [
         TxEventType.STARTED, *[TxEventType.UPDATED] * 3, TxEventType.ENDED
     ]  # fmt: skip

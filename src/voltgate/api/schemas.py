@@ -492,6 +492,11 @@ class TransactionEventOut(ApiModel):
     connector_id: int | None
     sample_count: int
     received_at: UtcDateTime
+    remote_start_id: int | None
+    reservation_id: int | None
+    number_of_phases_used: int | None
+    cable_max_current_a: int | None
+    time_spent_charging_s: int | None
 
     @classmethod
     def of(cls, event: StoredTransactionEvent) -> TransactionEventOut:
@@ -508,6 +513,11 @@ class TransactionEventOut(ApiModel):
             connector_id=event.connector_id,
             sample_count=event.sample_count,
             received_at=event.received_at,
+            remote_start_id=event.remote_start_id,
+            reservation_id=event.reservation_id,
+            number_of_phases_used=event.number_of_phases_used,
+            cable_max_current_a=event.cable_max_current_a,
+            time_spent_charging_s=event.time_spent_charging_s,
         )
 
 

@@ -101,6 +101,11 @@ class StoredTransactionEvent:
     connector_id: int | None
     sample_count: int
     received_at: datetime
+    remote_start_id: int | None = None
+    reservation_id: int | None = None
+    number_of_phases_used: int | None = None
+    cable_max_current_a: int | None = None
+    time_spent_charging_s: int | None = None
 
     @classmethod
     def of(
@@ -123,6 +128,11 @@ class StoredTransactionEvent:
             connector_id=report.connector_id,
             sample_count=len(report.samples),
             received_at=now,
+            remote_start_id=report.remote_start_id,
+            reservation_id=report.reservation_id,
+            number_of_phases_used=report.number_of_phases_used,
+            cable_max_current_a=report.cable_max_current_a,
+            time_spent_charging_s=report.time_spent_charging_s,
         )
 
 
@@ -135,12 +145,7 @@ def context_register(samples: Sequence[MeterSample], context: str) -> int | None
     return None
 
 
-def first_seen(
-    station_id: str,
-    report: TransactionEventReport,
-    *,
-    auth_status: AuthStatus | None,
-) -> Transaction:
+def first_seen(station_id: str, report: TransactionEventReport) -> Transaction:
     """The transaction a station's first event about it creates (any event type).
 
     Start and stop facts are filled in by `apply`, so this is the same for every type.
@@ -154,7 +159,6 @@ def first_seen(
         started_at=None,
         meter_start_wh=None,
         remote_id=report.station_transaction_id,
-        auth_status=auth_status,
     )
 
 

@@ -108,6 +108,11 @@ TX_EVENT_FIELDS = (
     "connector_id",
     "sample_count",
     "received_at",
+    "remote_start_id",
+    "reservation_id",
+    "number_of_phases_used",
+    "cable_max_current_a",
+    "time_spent_charging_s",
 )
 
 

@@ -297,6 +297,11 @@ transaction_events = Table(
     Column("connector_id", Integer()),
     Column("sample_count", Integer(), nullable=False),
     Column("received_at", UTCDateTime(), nullable=False),
+    Column("remote_start_id", BigInteger()),
+    Column("reservation_id", BigInteger()),
+    Column("number_of_phases_used", Integer()),
+    Column("cable_max_current_a", Integer()),
+    Column("time_spent_charging_s", BigInteger()),
     Index("ix_transaction_events_transaction_id_seq_no", "transaction_id", "seq_no"),
 )
 

@@ -320,7 +320,8 @@ def _event_values(event: StoredTransactionEvent) -> tuple[Any, ...]:
         e.transaction_id, e.station_id, e.station_transaction_id, e.event_type.value,
         e.timestamp, e.trigger_reason, e.seq_no, e.offline, e.charging_state,
         e.stopped_reason, e.id_token, e.evse_id, e.connector_id, e.sample_count,
-        e.received_at,
+        e.received_at, e.remote_start_id, e.reservation_id, e.number_of_phases_used,
+        e.cable_max_current_a, e.time_spent_charging_s,
     )  # fmt: skip
 
 

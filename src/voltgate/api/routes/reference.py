@@ -114,14 +114,7 @@ async def charger_connect(
     )
     if view.station.protocol is None:  # never connected: no OCPP version to speak to it
         status, error_code = _NO_ANSWER[CommandState.OFFLINE]
-        answer = OcppStatusResponse(
-            id=wanted.id,
-            chargerId=wanted.chargerId,
-            connectorId=0,
-            errorCode=error_code,
-            status=status,
-            info="the charger has never connected",
-        )
+        answer = _status(wanted, 0, status, error_code, "the charger has never connected")
     else:
         record = await services.commands.send(
             wanted.chargerId, StartCharging(wanted.tokenId, evse_id), caller.id
@@ -177,13 +170,19 @@ def _answer(
         status, error_code = _NO_ANSWER.get(record.state, ("Failed", "Failed"))
         if record.state is CommandState.FAILED and record.status:
             error_code = record.status  # the station's CALLERROR code
+    return _status(wanted, connector_id, status, error_code, record.reason or "")
+
+
+def _status(
+    wanted: ChargerConnectRequest, connector_id: int, status: str, error_code: str, info: str
+) -> OcppStatusResponse:
     return OcppStatusResponse(
         id=wanted.id,
         chargerId=wanted.chargerId,
         connectorId=connector_id,
         errorCode=error_code,
         status=status,
-        info=record.reason or "",
+        info=info,
     )
 
 

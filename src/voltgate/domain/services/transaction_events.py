@@ -126,7 +126,7 @@ def _create(
     """The transaction of a station's first event about it (whatever the event's type)."""
     if report.evse_id:
         ensure_evse(repos, station_id, report.evse_id)
-    tx = events.first_seen(station_id, report, auth_status=None)
+    tx = events.first_seen(station_id, report)
     tx_id = repos.transactions.add(tx, key)
     if tx_id is None:  # a concurrent unit on another node stored it first
         stored = repos.transactions.find(key)

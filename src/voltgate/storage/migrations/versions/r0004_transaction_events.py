@@ -39,6 +39,11 @@ def upgrade() -> None:
         sa.Column("connector_id", sa.Integer()),
         sa.Column("sample_count", sa.Integer(), nullable=False),
         sa.Column("received_at", TS, nullable=False),
+        sa.Column("remote_start_id", sa.BigInteger()),
+        sa.Column("reservation_id", sa.BigInteger()),
+        sa.Column("number_of_phases_used", sa.Integer()),
+        sa.Column("cable_max_current_a", sa.Integer()),
+        sa.Column("time_spent_charging_s", sa.BigInteger()),
         sa.PrimaryKeyConstraint("id", name="pk_transaction_events"),
         sa.UniqueConstraint("dedupe_key", name="uq_transaction_events_dedupe_key"),
         sa.ForeignKeyConstraint(
