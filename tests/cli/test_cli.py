@@ -93,7 +93,15 @@ def test_every_command_explains_itself() -> None:
         ["station", "add"],
         ["station", "show"],
         ["station", "variables"],
+        ["station", "list"],
         ["token", "add"],
+        ["token", "list"],
+        ["transaction", "list"],
+        ["transaction", "show"],
+        ["transaction", "export"],
+        ["command", "send"],
+        ["command", "list"],
+        ["command", "show"],
         ["simulate"],
     ):
         result = subprocess.run(

@@ -1,4 +1,5 @@
-"""The `voltgate` command: serve, db, station, token, ca, apikey, user, simulate.
+"""The `voltgate` command: serve, db, station, token, transaction, command, ca, apikey,
+user, simulate.
 
 One module per command group (`base` holds what they share); importing this package
 registers them all on the root group `cli`.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from voltgate.cli import access, security, serve, stations
+from voltgate.cli import access, commands, operations, security, serve, stations
 from voltgate.cli.base import build_settings, cli, event_loop_factory, run_async
 from voltgate.simulator.cli import simulate
 
@@ -18,8 +19,10 @@ __all__ = [
     "access",
     "build_settings",
     "cli",
+    "commands",
     "event_loop_factory",
     "main",
+    "operations",
     "run_async",
     "security",
     "serve",

@@ -122,24 +122,24 @@ async def export_transactions(
 
 
 async def _csv_rows(services: Services, filters: TransactionFilter) -> AsyncIterator[str]:
-    yield _csv_line(CSV_COLUMNS)
+    yield csv_line(CSV_COLUMNS)
     after: int | None = None
     while True:
         found = await services.transactions.list_page(filters.query(PageRequest(MAX_LIMIT, after)))
         if found.items:
-            yield "".join(_csv_line(_csv_values(TransactionOut.of(tx))) for tx in found.items)
+            yield "".join(csv_line(csv_values(TransactionOut.of(tx))) for tx in found.items)
             after = found.items[-1].id
         if not found.has_more:
             return
 
 
-def _csv_values(tx: TransactionOut) -> list[Any]:
+def csv_values(tx: TransactionOut) -> list[Any]:
     data = tx.model_dump(mode="json", by_alias=True)
     data["suspect"] = "|".join(data["suspect"])
     return [data[column] for column in CSV_COLUMNS]
 
 
-def _csv_line(values: Iterable[Any]) -> str:
+def csv_line(values: Iterable[Any]) -> str:
     out = io.StringIO()
     csv.writer(out).writerow([_cell(value) for value in values])
     return out.getvalue()
