@@ -12,7 +12,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, select, update
+from sqlalchemy import Integer, bindparam, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
@@ -35,12 +35,13 @@ SAVED = ("state", "status", "reason", "updated_at", "transaction_id")
 """What `save` may change; the rest is fixed when the reservation is made."""
 
 
-def _moves(event: ReservationEvent) -> tuple[list[str], str]:
+def _moves(event: ReservationEvent) -> tuple[list[Any], str]:
     """The states `event` moves out of, and the one state it moves them all to."""
     origins = sorted(sources(event))
     targets = {advance(state, event) for state in origins}
     assert len(targets) == 1, f"{event} must lead to one state for a bulk update"
-    return [state.value for state in origins], targets.pop().value
+    # Bound one by one (an IN list of literals): compiled statements bind nothing expanding.
+    return [literal(state.value) for state in origins], targets.pop().value
 
 
 class ReservationStatements:
