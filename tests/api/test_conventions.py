@@ -13,8 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from tests.api.conftest import Api, error
 from voltgate.api import errors
-from voltgate.api.conventions import StationId
 from voltgate.api.command_enums import COMMAND_ENUMS
+from voltgate.api.conventions import StationId
 from voltgate.api.enums import DOMAIN_ENUMS, ConnectorStatus, connector_status
 from voltgate.domain.access import ApiKey, LoginToken, User
 from voltgate.gateway import server
