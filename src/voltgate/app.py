@@ -174,6 +174,8 @@ async def running(
         # No command of this node is in flight yet: what is PENDING was cut off by a stop.
         await services.commands.fail_unfinished()
         stack.push_async_callback(services.commands.aclose)
+        sweep = services.reservations.keep_expiring(settings.reservation_expiry_check)
+        stack.push_async_callback(_cancel, asyncio.create_task(sweep, name="reservations"))
         gateway = Gateway(
             settings,
             services=services,
@@ -217,6 +219,12 @@ async def running(
             tls_port=tls_port,
             mtls_port=mtls_port,
         )
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Stop a task this node owns and wait until it has."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

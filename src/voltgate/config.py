@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     heartbeat_interval: int = Field(default=300, ge=1)
     call_timeout: float = Field(default=30.0, gt=0)
     clock_skew_tolerance: int = Field(default=300, ge=0)
+    reservation_expiry_check: float = Field(default=10.0, gt=0, le=3600)
 
     # WebSocket transport
     ping_interval: float = Field(default=60.0, gt=0)

@@ -1,5 +1,10 @@
 """Stations that answer the CSMS's commands: the `ocpp` package's 1.6 and 2.0.1 ChargePoints
-with a handler per action, answering yes (`accept = True`) or no, and keeping what they got."""
+with a handler per action, answering yes (`accept = True`) or no, and keeping what they got
+(`received`: the action and its payload, in the `ocpp` package's snake_case).
+
+Actions whose answer is a status only are answered by `_status_handler`: one handler per
+action, built from the table of each class (`STATUS_16`, `STATUS_201`: action -> the yes and
+the no status)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from ocpp.charge_point import snake_to_camel_case
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint as ChargePoint16
 from ocpp.v16 import call as call16
@@ -18,6 +24,66 @@ from ocpp.v201 import call_result as r201
 
 from tests.e2e.conftest import PASSWORD, raw_station
 from voltgate.app import Csms
+
+# Each action answered with a status alone: (yes, no) as the station spells them.
+STATUS_16: dict[str, tuple[str, str]] = {
+    "ReserveNow": ("Accepted", "Occupied"),
+    "CancelReservation": ("Accepted", "Rejected"),
+    "SetChargingProfile": ("Accepted", "Rejected"),
+    "ClearChargingProfile": ("Accepted", "Unknown"),
+    "SendLocalList": ("Accepted", "VersionMismatch"),
+    "SignedUpdateFirmware": ("Accepted", "InvalidCertificate"),
+    "InstallCertificate": ("Accepted", "Rejected"),
+    "DeleteCertificate": ("Accepted", "NotFound"),
+    "ExtendedTriggerMessage": ("Accepted", "Rejected"),
+}
+STATUS_201: dict[str, tuple[str, str]] = {
+    "ReserveNow": ("Accepted", "Occupied"),
+    "CancelReservation": ("Accepted", "Rejected"),
+    "SetChargingProfile": ("Accepted", "Rejected"),
+    "ClearChargingProfile": ("Accepted", "Unknown"),
+    "GetCompositeSchedule": ("Accepted", "Rejected"),
+    "GetChargingProfiles": ("NoProfiles", "NoProfiles"),  # an empty result, never a no
+    "SendLocalList": ("Accepted", "Failed"),
+    "UpdateFirmware": ("AcceptedCanceled", "InvalidCertificate"),
+    "PublishFirmware": ("Accepted", "Rejected"),
+    "UnpublishFirmware": ("Unpublished", "NoFirmware"),
+    "GetLog": ("Accepted", "Rejected"),
+    "CustomerInformation": ("Accepted", "Invalid"),
+    "InstallCertificate": ("Accepted", "Failed"),
+    "DeleteCertificate": ("Accepted", "NotFound"),
+    "GetInstalledCertificateIds": ("NotFound", "NotFound"),
+    "GetReport": ("EmptyResultSet", "NotSupported"),
+    "SetNetworkProfile": ("Accepted", "Rejected"),
+    "SetMonitoringBase": ("Accepted", "NotSupported"),
+    "SetMonitoringLevel": ("Accepted", "Rejected"),
+    "GetMonitoringReport": ("Accepted", "NotSupported"),
+    "SetDisplayMessage": ("Accepted", "NotSupportedPriority"),
+    "GetDisplayMessages": ("Unknown", "Unknown"),
+    "ClearDisplayMessage": ("Accepted", "Unknown"),
+}
+
+
+def _status_handler(action: str, answers: Any, table: dict[str, tuple[str, str]]) -> Any:
+    """A handler of `action` that records the call and answers its table status, named
+    ``on_<action>`` as the class attribute that holds it (the `ocpp` package finds handlers
+    by their function's name)."""
+
+    async def handler(self: Any, **fields: Any) -> Any:
+        self.received.append((action, fields))
+        yes, no = table[action]
+        return getattr(answers, action)(status=yes if self.accept else no)
+
+    handler.__name__ = f"on_{action}"
+    return on(action)(handler)
+
+
+def sent(station: Any, action: str) -> dict[str, Any]:
+    """The last payload of `action` the station received, in OCPP's camelCase."""
+    payloads = [fields for name, fields in station.received if name == action]
+    assert payloads, f"the station got no {action}"
+    converted: dict[str, Any] = snake_to_camel_case(payloads[-1])
+    return converted
 
 
 class Station16(ChargePoint16):
@@ -82,6 +148,42 @@ class Station16(ChargePoint16):
     async def on_list_version(self, **fields: Any) -> r16.GetLocalListVersion:
         self.received.append(("GetLocalListVersion", fields))
         return r16.GetLocalListVersion(list_version=7)
+
+    @on("GetCompositeSchedule")
+    async def on_composite(self, **fields: Any) -> r16.GetCompositeSchedule:
+        self.received.append(("GetCompositeSchedule", fields))
+        if not self.accept:
+            return r16.GetCompositeSchedule(status="Rejected")
+        schedule = {"charging_rate_unit": "A", "charging_schedule_period": [
+            {"start_period": 0, "limit": 16.0}]}  # fmt: skip
+        return r16.GetCompositeSchedule(status="Accepted", connector_id=fields["connector_id"],
+                                        charging_schedule=schedule)  # fmt: skip
+
+    @on("UpdateFirmware")
+    async def on_update_firmware(self, **fields: Any) -> r16.UpdateFirmware:
+        self.received.append(("UpdateFirmware", fields))
+        return r16.UpdateFirmware()
+
+    @on("GetDiagnostics")
+    async def on_diagnostics(self, **fields: Any) -> r16.GetDiagnostics:
+        self.received.append(("GetDiagnostics", fields))
+        return r16.GetDiagnostics(file_name="diagnostics.zip" if self.accept else None)
+
+    @on("GetLog")
+    async def on_log(self, **fields: Any) -> r16.GetLog:
+        self.received.append(("GetLog", fields))
+        if self.accept:
+            return r16.GetLog(status="Accepted", filename="security.log")
+        return r16.GetLog(status="Rejected")
+
+    @on("GetInstalledCertificateIds")
+    async def on_installed(self, **fields: Any) -> r16.GetInstalledCertificateIds:
+        self.received.append(("GetInstalledCertificateIds", fields))
+        return r16.GetInstalledCertificateIds(status="NotFound")
+
+    locals().update(
+        {f"on_{action}": _status_handler(action, r16, STATUS_16) for action in STATUS_16}
+    )
 
 
 class Station201(ChargePoint201):
@@ -168,6 +270,47 @@ class Station201(ChargePoint201):
     @on("GetBaseReport")
     async def on_base_report(self, **fields: Any) -> r201.GetBaseReport:
         return r201.GetBaseReport(self._status("GetBaseReport", fields))
+
+    @on("GetLocalListVersion")
+    async def on_list_version(self, **fields: Any) -> r201.GetLocalListVersion:
+        self.received.append(("GetLocalListVersion", fields))
+        return r201.GetLocalListVersion(version_number=3)
+
+    @on("GetTransactionStatus")
+    async def on_transaction_status(self, **fields: Any) -> r201.GetTransactionStatus:
+        self.received.append(("GetTransactionStatus", fields))
+        return r201.GetTransactionStatus(messages_in_queue=False, ongoing_indicator=True)
+
+    @on("CostUpdated")
+    async def on_cost(self, **fields: Any) -> r201.CostUpdated:
+        self.received.append(("CostUpdated", fields))
+        return r201.CostUpdated()
+
+    @on("SetVariableMonitoring")
+    async def on_set_monitoring(
+        self, set_monitoring_data: list[dict[str, Any]], **_: Any
+    ) -> r201.SetVariableMonitoring:
+        self.received.append(
+            ("SetVariableMonitoring", {"set_monitoring_data": set_monitoring_data})
+        )
+        status = "Accepted" if self.accept else "UnknownVariable"
+        results = [
+            {"status": status, "type": d["type"], "severity": d["severity"],
+             "component": d["component"], "variable": d["variable"]}
+            for d in set_monitoring_data
+        ]  # fmt: skip
+        return r201.SetVariableMonitoring(set_monitoring_result=results)
+
+    @on("ClearVariableMonitoring")
+    async def on_clear_monitoring(self, id: list[int], **_: Any) -> r201.ClearVariableMonitoring:
+        self.received.append(("ClearVariableMonitoring", {"id": id}))
+        status = "Accepted" if self.accept else "NotFound"
+        results = [{"status": status, "id": monitor} for monitor in id]
+        return r201.ClearVariableMonitoring(clear_monitoring_result=results)
+
+    locals().update(
+        {f"on_{action}": _status_handler(action, r201, STATUS_201) for action in STATUS_201}
+    )
 
 
 @asynccontextmanager

@@ -99,7 +99,7 @@ async def test_a_restart_leaves_no_command_pending(database_url: str) -> None:
         async with raw_station(node, "CP-1") as ws:
             await ws.send(BOOT)
             await ws.recv()  # booted: its protocol is stored
-            record = await node.services.commands.submit("CP-1", ClearCache(), "key_test")
+            record = (await node.services.commands.submit("CP-1", ClearCache(), "key_test")).record
     async with running(settings) as node:
         key = (await node.services.access.create_api_key("t", Role.VIEWER)).secret
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{node.api_port}") as client:

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from tests.api.conftest import Api, error
 from voltgate.api import errors
+from voltgate.api.command_enums import COMMAND_ENUMS
 from voltgate.api.conventions import StationId
 from voltgate.api.enums import DOMAIN_ENUMS, ConnectorStatus, connector_status
 from voltgate.domain.access import ApiKey, LoginToken, User
@@ -24,7 +25,7 @@ from voltgate.storage import tables
 
 def test_api_enums_have_the_member_names_of_the_domain_enums() -> None:
     """UPPER_SNAKE_CASE in the API is the domain enum's member name, member for member."""
-    for api_enum, domain_enum in DOMAIN_ENUMS.items():
+    for api_enum, domain_enum in {**DOMAIN_ENUMS, **COMMAND_ENUMS}.items():
         assert [m.value for m in api_enum] == [m.name for m in domain_enum], api_enum
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from voltgate.domain.errors import UnknownStation
 from voltgate.domain.ports import Repositories
+from voltgate.domain.reservations import Reservation
 from voltgate.domain.services import Services, StartRequest
 from voltgate.domain.stations import Connector, Evse, Station
 from voltgate.storage import tables
@@ -46,6 +47,7 @@ def test_dataclass_fields_follow_table_columns() -> None:
     assert [f.name for f in fields(Connector)] == [c.name for c in tables.connectors.columns]
     assert set(TX_FIELDS) <= {c.name for c in tables.transactions.columns}
     assert [c.name for c in tables.meter_values.columns] == list(MV_FIELDS)
+    assert [f.name for f in fields(Reservation)] == [c.name for c in tables.reservations.columns]
 
 
 async def test_migrations_create_exactly_the_tables(database_url: str) -> None:

@@ -15,7 +15,18 @@ from fastapi import FastAPI
 from voltgate import __version__
 from voltgate.api import errors
 from voltgate.api.auth import mark_access
-from voltgate.api.routes import access, commands, reference, stations, tokens, transactions
+from voltgate.api.routes import (
+    access,
+    charging_commands,
+    commands,
+    device_model_commands,
+    maintenance_commands,
+    reference,
+    reservations,
+    stations,
+    tokens,
+    transactions,
+)
 from voltgate.api.routes.operations import HealthCheck, operations_router
 from voltgate.domain.access import DEFAULT_LOGIN_TOKEN_LIFETIME_S
 from voltgate.domain.services import Services
@@ -67,6 +78,10 @@ def create_api(
         transactions.router,
         commands.router,
         reference.router,
+        reservations.router,
+        charging_commands.router,
+        maintenance_commands.router,
+        device_model_commands.router,
     )
     for router in routers:
         api.include_router(mark_access(router))

@@ -175,8 +175,9 @@ class RawIn(ApiModel):
 
 class CommandOut(ApiModel):
     """A command and how it ended. `status` and `reason` are the station's answer as it
-    spelled it; `request` and `response` are the OCPP payloads; `transactionId` is the
-    transaction a start caused, once the station reported it."""
+    spelled it; `request` and `response` are the OCPP payloads (secrets in the request
+    shown as ``<redacted>``); `transactionId` is the transaction a start caused, once the
+    station reported it; `reservationId` the reservation a `reserve` made."""
 
     id: int
     station_id: str
@@ -192,6 +193,7 @@ class CommandOut(ApiModel):
     finished_at: UtcDateTime | None
     requested_by: str | None
     transaction_id: int | None
+    reservation_id: int | None
 
     @classmethod
     def of(cls, record: c.CommandRecord) -> CommandOut:
@@ -210,4 +212,5 @@ class CommandOut(ApiModel):
             finished_at=record.finished_at,
             requested_by=record.requested_by,
             transaction_id=record.transaction_id,
+            reservation_id=record.id if record.name == c.Reserve.NAME else None,
         )

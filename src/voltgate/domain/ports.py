@@ -28,6 +28,7 @@ from voltgate.domain.queries import (
     TransactionQuery,
 )
 from voltgate.domain.readings import MeterReading, MeterRecord
+from voltgate.domain.reservations import Reservation, ReservationQuery
 from voltgate.domain.security import PasswordKind, StationSecurity
 from voltgate.domain.stations import Connector, Evse, Station
 from voltgate.domain.transaction_events import StoredTransactionEvent
@@ -398,6 +399,40 @@ class CommandRepository(Protocol):
         ...
 
 
+class ReservationRepository(Protocol):
+    """Reservations (`domain.reservations`), by id: the id of the command that made them."""
+
+    def add(self, reservation: Reservation) -> None:
+        """Insert unless a reservation with this id exists."""
+        ...
+
+    def get(self, reservation_id: int) -> Reservation | None:
+        """The reservation, or None."""
+        ...
+
+    def save(self, reservation: Reservation) -> None:
+        """Overwrite what may change: state, status, reason, update time, transaction."""
+        ...
+
+    def use(self, station_id: str, reservation_id: int, transaction_id: int, at: datetime) -> None:
+        """Mark the station's reservation USED by `transaction_id`, if its state allows
+        (`sources(USED)`): one statement, for the transaction hot path."""
+        ...
+
+    def expire_due(self, at: datetime, reason: str) -> int:
+        """Mark EXPIRED, with `reason`, every reservation whose state expires by time and
+        whose expiry is not after `at`; the count."""
+        ...
+
+    def fail_pending(self, reason: str, at: datetime) -> int:
+        """Finish every PENDING reservation as FAILED with `reason`; the count."""
+        ...
+
+    def list(self, query: ReservationQuery) -> list[Reservation]:
+        """Reservations, newest first, before the cursor, filtered (up to ``limit + 1``)."""
+        ...
+
+
 class Repositories(Protocol):
     """The repositories of one unit of work, all on the same database transaction."""
 
@@ -425,6 +460,8 @@ class Repositories(Protocol):
     def operator(self) -> OperatorRepository: ...
     @property
     def commands(self) -> CommandRepository: ...
+    @property
+    def reservations(self) -> ReservationRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,7 +49,8 @@ def _evse(connector_id: int) -> tuple[int, int]:
     return (0, 0) if connector_id == 0 else (connector_id, 1)
 
 
-def _id_tag_info(decision: TokenDecision) -> m.IdTagInfo:
+def id_tag_info(decision: TokenDecision) -> m.IdTagInfo:
+    """The 1.6 IdTagInfo of a decision (Authorize, Start/StopTransaction, SendLocalList)."""
     return m.IdTagInfo(
         status=_AUTH_STATUS[decision.status],
         expiry_date=decision.expiry,
@@ -130,7 +131,7 @@ async def status_notification(
 @router.on("Authorize")
 async def authorize(ctx: Context, req: m.AuthorizeRequest) -> m.AuthorizeResponse:
     decision = await ctx.services.authorization.authorize(ctx.station_id, req.id_tag)
-    return m.AuthorizeResponse(id_tag_info=_id_tag_info(decision))
+    return m.AuthorizeResponse(id_tag_info=id_tag_info(decision))
 
 
 @router.on("StartTransaction")
@@ -150,7 +151,7 @@ async def start_transaction(
         ),
     )
     return m.StartTransactionResponse(
-        transaction_id=result.transaction_id, id_tag_info=_id_tag_info(result.token)
+        transaction_id=result.transaction_id, id_tag_info=id_tag_info(result.token)
     )
 
 
@@ -169,7 +170,7 @@ async def stop_transaction(
             samples=_samples(req.transaction_data or ()),
         ),
     )
-    info = _id_tag_info(decision) if decision is not None else None
+    info = id_tag_info(decision) if decision is not None else None
     return m.StopTransactionResponse(id_tag_info=info)
 
 

@@ -21,6 +21,7 @@ from voltgate.storage.access_repos import SqlAccess
 from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.operator_repos import SqlOperator
+from voltgate.storage.reservation_repos import SqlReservations
 from voltgate.storage.security_repos import SqlSecurity
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import Statements
@@ -176,6 +177,7 @@ class SqlRepositories:
         "executor",
         "meter_values",
         "operator",
+        "reservations",
         "security",
         "stations",
         "tokens",
@@ -200,6 +202,7 @@ class SqlRepositories:
             db, statements.operator, station_row=_station, transaction_row=transaction_row
         )
         self.commands = SqlCommands(db, statements.commands)
+        self.reservations = SqlReservations(db, statements.reservations)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

@@ -33,6 +33,7 @@ from voltgate.storage.bulk import MultiInsert, TrackedInsert, newest_register
 from voltgate.storage.command_repos import CommandStatements
 from voltgate.storage.device_model_repos import DeviceModelStatements
 from voltgate.storage.operator_repos import OperatorStatements
+from voltgate.storage.reservation_repos import ReservationStatements
 from voltgate.storage.security_repos import SecurityStatements
 from voltgate.storage.sql import Compiled
 from voltgate.storage.types import UTCDateTime
@@ -346,6 +347,7 @@ class Statements:
         self.access = AccessStatements(dialect)
         self.operator = OperatorStatements(dialect)
         self.commands = CommandStatements(dialect)
+        self.reservations = ReservationStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

@@ -382,3 +382,28 @@ commands = Table(
     Index("ix_commands_station_id_link_until", "station_id", "link_until"),
     Index("ix_commands_state", "state"),
 )
+
+# --- Reservations (migration r0007_reservations).
+
+# One row per reservation Voltgate asked a station for (`domain.reservations`). Its id is the
+# id of the `reserve` command that asked (the reservationId the station got), so a re-run
+# unit inserts it once. `transaction_id` is the transaction that used it.
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", Integer(), ForeignKey("commands.id"), primary_key=True, autoincrement=False),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("evse_id", Integer()),
+    Column("connector_type", String()),
+    Column("id_tag", String(), nullable=False),
+    Column("group_id_tag", String()),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("state", String(), nullable=False),
+    Column("status", String()),
+    Column("reason", String()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("transaction_id", Integer(), ForeignKey("transactions.id")),
+    Index("ix_reservations_station_id_id", "station_id", "id"),
+    Index("ix_reservations_state_expires_at", "state", "expires_at"),
+)

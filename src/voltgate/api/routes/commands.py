@@ -1,4 +1,5 @@
-"""Commands to stations: the version-neutral ones, the raw call, and the stored records.
+"""Commands to stations: the first version-neutral ones, the raw call, and the stored
+records. The functional blocks' commands are in their own route modules, sent by `send`.
 
 Every command is stored before it is sent and ends in one terminal state (ACCEPTED,
 REJECTED, TIMED_OUT, OFFLINE, FAILED; `domain.commands`). A POST answers 200 with the
@@ -60,7 +61,7 @@ def location(command_id: int) -> str:
     return f"/api/v1/commands/{command_id}"
 
 
-async def _send(
+async def send(
     services: Services,
     station_id: str,
     command: Command,
@@ -68,13 +69,14 @@ async def _send(
     run_async: bool,
     response: Response,
 ) -> Data[CommandOut]:
-    record = await services.commands.submit(station_id, command, caller.id)
+    """Submit `command` and answer with its record: finished, or PENDING with ``async``."""
+    submitted = await services.commands.submit(station_id, command, caller.id)
     if run_async:
-        services.commands.dispatch(record)
+        services.commands.dispatch(submitted)
         response.status_code = 202
-        response.headers["Location"] = location(record.id)
-        return Data(data=CommandOut.of(record))
-    return Data(data=CommandOut.of(await services.commands.run(record)))
+        response.headers["Location"] = location(submitted.record.id)
+        return Data(data=CommandOut.of(submitted.record))
+    return Data(data=CommandOut.of(await services.commands.run(submitted)))
 
 
 @router.post(f"{STATION_COMMANDS}/start", summary="Start charging", responses=SENT)
@@ -89,7 +91,7 @@ async def start(
     """1.6 RemoteStartTransaction; 2.0.1 RequestStartTransaction with remoteStartId = the
     command's id (F01). Once the station reports the transaction, the command shows its
     `transactionId`."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/stop", summary="Stop a transaction", responses=SENT)
@@ -103,7 +105,7 @@ async def stop(
 ) -> Data[CommandOut]:
     """1.6 RemoteStopTransaction; 2.0.1 RequestStopTransaction with the station's own
     transactionId (F03). 422 when the transaction is not this station's."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/reset", summary="Reset the station", responses=SENT)
@@ -117,7 +119,7 @@ async def reset(
 ) -> Data[CommandOut]:
     """IMMEDIATE: 1.6 Hard / 2.0.1 Immediate; ON_IDLE: 1.6 Soft / 2.0.1 OnIdle (B11, B12).
     `evseId` only for 2.0.1."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/unlock", summary="Unlock a connector", responses=SENT)
@@ -130,7 +132,7 @@ async def unlock(
     run_async: Async = False,
 ) -> Data[CommandOut]:
     """UnlockConnector (2.0.1 F05). ACCEPTED when the station answers Unlocked."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/availability", summary="Change availability", responses=SENT)
@@ -144,7 +146,7 @@ async def change_availability(
 ) -> Data[CommandOut]:
     """ChangeAvailability of the station, an EVSE or a connector (2.0.1 G03/G04). Scheduled
     (after the running transaction) counts as ACCEPTED."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/trigger", summary="Trigger a message", responses=SENT)
@@ -157,7 +159,7 @@ async def trigger(
     run_async: Async = False,
 ) -> Data[CommandOut]:
     """TriggerMessage (2.0.1 F06): the station sends the named message now."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(
@@ -173,7 +175,7 @@ async def clear_cache(
 ) -> Data[CommandOut]:
     """ClearCache (2.0.1 C11)."""
     command = (body or ClearCacheIn()).command()
-    return await _send(services, station_id, command, caller, run_async, response)
+    return await send(services, station_id, command, caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/get-configuration", summary="Read configuration", responses=SENT)
@@ -187,7 +189,7 @@ async def get_configuration(
 ) -> Data[CommandOut]:
     """1.6 GetConfiguration; 2.0.1 GetVariables (B06). The values are in `response`;
     REJECTED when a key is unknown (`reason` names it)."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/set-configuration", summary="Change a setting", responses=SENT)
@@ -201,7 +203,7 @@ async def set_configuration(
 ) -> Data[CommandOut]:
     """1.6 ChangeConfiguration; 2.0.1 SetVariables (B05). RebootRequired counts as
     ACCEPTED (the `status` says so)."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(f"{STATION_COMMANDS}/data-transfer", summary="Send a vendor message", responses=SENT)
@@ -214,7 +216,7 @@ async def data_transfer(
     run_async: Async = False,
 ) -> Data[CommandOut]:
     """DataTransfer (2.0.1 P01); the station's `data` is in `response`."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.post(
@@ -231,7 +233,7 @@ async def raw(
     """Any action the CSMS sends in the station's OCPP version, the payload as OCPP shapes
     it. 422 before anything is stored or sent when the action is not one the CSMS sends or
     the payload breaks the official schema (the message says where)."""
-    return await _send(services, station_id, body.command(), caller, run_async, response)
+    return await send(services, station_id, body.command(), caller, run_async, response)
 
 
 @router.get(STATION_COMMANDS, summary="List a station's commands", responses=error_responses(404))

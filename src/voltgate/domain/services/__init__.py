@@ -19,6 +19,7 @@ from voltgate.domain.services.authorization import AuthorizationService
 from voltgate.domain.services.commands import CommandService, CommandSetup
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
+from voltgate.domain.services.reservations import ReservationService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
 from voltgate.domain.services.stations import StationService
 from voltgate.domain.services.transaction_events import (
@@ -60,6 +61,7 @@ __all__ = [
     "MeterReading",
     "MeterSample",
     "Registration",
+    "ReservationService",
     "SecurityService",
     "SecuritySetup",
     "Services",
@@ -120,3 +122,4 @@ class Services:
         )
         self.access = AccessService(uow, clock)
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
+        self.reservations = ReservationService(uow, clock)

@@ -2,9 +2,12 @@
 
 `send` = `submit` + `run`. `submit` stores the command PENDING in one unit of work, after
 the station's version dialect has built (and schema-checked) its payload: a command that
-cannot be sent is refused before anything is stored. `run` calls the station through the
-`StationLink` and stores the terminal state; it never raises for what the station did
-(offline, timeout, CALLERROR), because that outcome is the record's to tell.
+cannot be sent is refused before anything is stored. The stored request has its secrets
+redacted; the real payload travels in memory (`Submitted`) to `run`, which calls the station
+through the `StationLink` and stores the terminal state; it never raises for what the
+station did (offline, timeout, CALLERROR), because that outcome is the record's to tell.
+A command's effects on other records (a reservation made, answered, cancelled) are written
+in the same units (`services.reservations`).
 
 `dispatch` runs a submitted command in a task this service owns (the API's ``?async=true``);
 `aclose` cancels those at shutdown, and `fail_unfinished` at the next start finishes
@@ -21,14 +24,12 @@ from datetime import timedelta
 
 from voltgate.domain.commands import (
     RESTARTED,
-    BuildContext,
     Command,
     CommandDialect,
     CommandRecord,
     CommandState,
     Outcome,
-    StartCharging,
-    StopCharging,
+    Submitted,
     finish,
     pending,
 )
@@ -41,6 +42,8 @@ from voltgate.domain.errors import (
 )
 from voltgate.domain.ports import Clock, Repositories, StationLink, UnitOfWork
 from voltgate.domain.queries import Page, PageRequest, page_of
+from voltgate.domain.services import reservations
+from voltgate.domain.services.command_context import context_for
 
 DEDUPE_KEY_BYTES = 16
 
@@ -82,23 +85,25 @@ class CommandService:
             UnknownStation: no such station.
             InvalidCommand: the command cannot be sent to this station as asked.
         """
-        record = await self.submit(station_id, command, requested_by)
-        return await self.run(record)
+        return await self.run(await self.submit(station_id, command, requested_by))
 
     async def submit(
         self, station_id: str, command: Command, requested_by: str | None
-    ) -> CommandRecord:
-        """Store the command PENDING with the payload it will be sent with.
+    ) -> Submitted:
+        """Store the command PENDING with the payload it will be sent with (secrets
+        redacted in the record, kept in the returned `Submitted`).
 
         Raises:
             UnknownStation: no such station.
             InvalidCommand: the station's version cannot express it, the raw action or
-                payload is not valid, or the transaction to stop is not the station's.
+                payload is not valid, or a transaction, reservation or id token it names
+                is not the station's or not known.
+            InvalidTransition: the reservation to cancel cannot be cancelled.
         """
         now, window = self._clock(), self._window
         key = secrets.token_bytes(DEDUPE_KEY_BYTES)
 
-        def work(repos: Repositories) -> CommandRecord:
+        def work(repos: Repositories) -> Submitted:
             station = repos.stations.get(station_id)
             if station is None:
                 raise UnknownStation(station_id)
@@ -112,22 +117,24 @@ class CommandService:
                 station_id, protocol, command, requested_by=requested_by, at=now, link_window=window
             )
             command_id = repos.commands.add(draft, key)
-            context = _context(repos, station_id, command, command_id)
-            action, request = dialect.build(command, context)
-            record = replace(draft, id=command_id, action=action, request=request)
+            context = context_for(repos, station_id, command, command_id, now)
+            action, payload = dialect.build(command, context)
+            stored = dialect.redacted(action, payload)
+            record = replace(draft, id=command_id, action=action, request=stored)
             repos.commands.save(record)
-            return record
+            return Submitted(record, command, payload)
 
         return await self._uow.submit(work)
 
-    async def run(self, record: CommandRecord) -> CommandRecord:
+    async def run(self, submitted: Submitted) -> CommandRecord:
         """Send a PENDING command and store how it ended; the finished record."""
+        record = submitted.record
         dialect = self._dialects[record.protocol]
         answer = None
         try:
             if self._link is None:
                 raise StationOffline(record.station_id)
-            answer = await self._link.call(record.station_id, record.action, record.request)
+            answer = await self._link.call(record.station_id, record.action, submitted.payload)
         except StationOffline:
             outcome = Outcome(CommandState.OFFLINE, reason="the station is not connected")
         except CommandTimedOut as error:
@@ -136,11 +143,12 @@ class CommandService:
             outcome = Outcome(CommandState.FAILED, reason=error.reason)
         else:
             outcome = dialect.read(record.action, answer)
-        return await self._finish(record, outcome, answer)
+        return await self._finish(submitted, outcome, answer)
 
-    def dispatch(self, record: CommandRecord) -> None:
+    def dispatch(self, submitted: Submitted) -> None:
         """Run a submitted command in a task owned by this service (see `aclose`)."""
-        task = asyncio.create_task(self.run(record), name=f"command-{record.id}")
+        name = f"command-{submitted.record.id}"
+        task = asyncio.create_task(self.run(submitted), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -153,10 +161,12 @@ class CommandService:
 
     async def fail_unfinished(self, reason: str = RESTARTED) -> int:
         """Finish every PENDING command as FAILED with `reason` (called at start-up, when no
-        command of this node can be in flight); the count."""
+        command of this node can be in flight), and the reservations they were making; the
+        count of commands."""
         now = self._clock()
 
         def work(repos: Repositories) -> int:
+            reservations.fail_pending(repos, reason, now)
             return repos.commands.fail_pending(reason, now)
 
         return await self._uow.submit(work)
@@ -183,9 +193,9 @@ class CommandService:
         return None if rows is None else page_of(rows, page)
 
     async def _finish(
-        self, record: CommandRecord, outcome: Outcome, answer: dict[str, object] | None
+        self, submitted: Submitted, outcome: Outcome, answer: dict[str, object] | None
     ) -> CommandRecord:
-        now, window = self._clock(), self._window
+        now, window, record = self._clock(), self._window, submitted.record
 
         def work(repos: Repositories) -> CommandRecord:
             # Read again: a 1.6 StartTransaction may have linked the transaction meanwhile.
@@ -196,24 +206,7 @@ class CommandService:
             if current.transaction_id is not None:
                 finished = replace(finished, link_until=None)
             repos.commands.save(finished)
+            reservations.command_finished(repos, submitted.command, finished, now)
             return finished
 
         return await self._uow.submit(work)
-
-
-def _context(
-    repos: Repositories, station_id: str, command: Command, command_id: int
-) -> BuildContext:
-    """What the dialect needs from storage: the transaction to stop, the token's type."""
-    if isinstance(command, StopCharging):
-        tx = repos.transactions.get(command.transaction_id)
-        if tx is None or tx.station_id != station_id:
-            raise InvalidCommand(
-                f"station {station_id!r} has no transaction {command.transaction_id}"
-            )
-        return BuildContext(command_id, station_transaction_id=tx.remote_id)
-    if isinstance(command, StartCharging):
-        token = repos.tokens.get(command.id_tag)
-        token_type = None if token is None or token.type is None else token.type.value
-        return BuildContext(command_id, token_type=token_type)
-    return BuildContext(command_id)

@@ -28,8 +28,7 @@ class EventService:
         message_id: str | None = None,
     ) -> None:
         """Store an event exactly once (see `event_key` for what makes two events the same)."""
-        event = StationEvent(station_id, kind, payload, at, received_at=self._clock())
-        key = event_key(station_id, kind, at, payload, message_id)
+        event, key = new_event(station_id, kind, payload, at, message_id, self._clock())
 
         def work(repos: Repositories) -> None:
             repos.events.add(event, key)
@@ -56,3 +55,17 @@ class EventService:
 
         rows = await self._uow.submit(work)
         return None if rows is None else page_of(rows, query.page)
+
+
+def new_event(
+    station_id: str,
+    kind: str,
+    payload: dict[str, Any],
+    at: datetime | None,
+    message_id: str | None,
+    received_at: datetime,
+) -> tuple[StationEvent, bytes]:
+    """A station event and the key that stores it once (for units that store an event along
+    with what it changes)."""
+    event = StationEvent(station_id, kind, payload, at, received_at=received_at)
+    return event, event_key(station_id, kind, at, payload, message_id)

@@ -62,6 +62,9 @@ class TransactionEventService:
             if report.remote_start_id is not None:
                 # F01.FR.25 / F02.FR.01: remoteStartId is the id of the command that started it.
                 repos.commands.link_remote_start(station_id, report.remote_start_id, tx.id)
+            if report.reservation_id is not None:
+                # H01.FR.15, H03.FR.09: the transaction used (ended) the reservation.
+                repos.reservations.use(station_id, report.reservation_id, tx.id, now)
             # A retried event is stored once (its key) and changes nothing else: applying
             # the same facts again is a no-op, and its samples are stored once by theirs.
             repos.transaction_events.add(

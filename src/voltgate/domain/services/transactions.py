@@ -76,6 +76,9 @@ class TransactionService:
                 )
             # A remote start's transaction (domain.commands): 1.6 names no command in it.
             repos.commands.link_start(station_id, req.evse_id, req.id_tag, tx_id, now)
+            if req.reservation_id is not None:
+                # 1.6 §5.13: a transaction on a reserved connector ends the reservation.
+                repos.reservations.use(station_id, req.reservation_id, tx_id, now)
             return StartResult(tx_id, decision)
 
         return await self._uow.submit(work)

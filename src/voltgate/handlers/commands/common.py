@@ -1,15 +1,21 @@
 """What both versions' command dialects share: the official schema check before anything is
-stored or sent, and reading a station's answer into ACCEPTED / REJECTED."""
+stored or sent, reading a station's answer into ACCEPTED / REJECTED, the helpers the
+functional blocks spell payloads with, and the redaction of secrets in stored requests."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from copy import deepcopy
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
-from voltgate.domain.commands import CommandState, Outcome, RawCall
+from voltgate.domain.commands import REDACTED, BuildContext, CommandState, Outcome, RawCall
 from voltgate.domain.errors import InvalidCommand
 from voltgate.ocpp.errors import ActionNotImplemented, OcppVersion, PayloadError
 from voltgate.ocpp.validation import Validators
+from voltgate.ocpp.wire import format_timestamp
 
 Payload = dict[str, Any]
 
@@ -84,3 +90,116 @@ def data_transfer(vendor_id: str, message_id: str | None, data: str | None) -> P
     if data is not None:
         payload["data"] = data
     return payload
+
+
+# -- shared by the functional blocks ------------------------------------------------------
+
+Builder = Callable[[Any, BuildContext], tuple[str, Payload]]
+"""Spells one kind of neutral command in one version: its action and payload."""
+
+Reader = Callable[[Payload], Outcome]
+"""Reads the answer to one action into ACCEPTED / REJECTED."""
+
+
+def put(payload: Payload, key: str, value: object) -> Payload:
+    """`payload` with `key` set to `value` unless it is None (OCPP leaves out what is not
+    given); timestamps and decimals as the wire writes them."""
+    if value is None:
+        return payload
+    if isinstance(value, datetime):
+        value = format_timestamp(value)
+    elif isinstance(value, Decimal):
+        value = number(value)
+    payload[key] = value
+    return payload
+
+
+def number(value: Decimal) -> int | float:
+    """A decimal as a JSON number: an integer when it is whole (``16`` rather than ``16.0``)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def refuse(version: OcppVersion, name: str, why: str = "") -> NoReturn:
+    """The station's version cannot express the command `name`.
+
+    Raises:
+        InvalidCommand: always, saying so.
+    """
+    more = f": {why}" if why else ""
+    raise InvalidCommand(f"{name} cannot be sent to an {version} station{more}")
+
+
+def read_results(
+    results: list[dict[str, Any]], name: Callable[[dict[str, Any]], str], accepted: frozenset[str]
+) -> Outcome:
+    """ACCEPTED when every result's ``status`` is in `accepted`; else REJECTED with the
+    first refusal's status, naming which item (`name`) and why (statusInfo)."""
+    for result in results:
+        status = result.get("status")
+        if status not in accepted:
+            why = status_info(result.get("statusInfo"))
+            reason = f"{name(result)}: {status}" + (f" ({why})" if why else "")
+            return Outcome(CommandState.REJECTED, str(status), reason)
+    return Outcome(CommandState.ACCEPTED, "Accepted" if results else None)
+
+
+SecretPath = tuple[str, ...]
+
+
+def redact(
+    payload: Payload, secrets: tuple[SecretPath, ...], urls: tuple[SecretPath, ...]
+) -> Payload:
+    """`payload` with the value at each path of `secrets` replaced by `REDACTED`, and the
+    password of each URL at a path of `urls` (``ftp://user:secret@host/``); a copy when
+    anything was replaced, else `payload` itself."""
+    copy: Payload | None = None
+    for path, blank in [(p, _blank) for p in secrets] + [(p, _blank_url) for p in urls]:
+        value = _at(payload, path)
+        if value is None:
+            continue
+        replaced = blank(value)
+        if replaced == value:
+            continue
+        if copy is None:
+            copy = deepcopy(payload)
+        parent = _at(copy, path[:-1])
+        assert isinstance(parent, dict)
+        parent[path[-1]] = replaced
+    return payload if copy is None else copy
+
+
+def _at(payload: Any, path: SecretPath) -> Any:
+    for key in path:
+        if not isinstance(payload, dict):
+            return None
+        payload = payload.get(key)
+    return payload
+
+
+def _blank(value: object) -> object:
+    return REDACTED
+
+
+def _blank_url(value: object) -> object:
+    """The URL with its password replaced, or entirely replaced when it cannot be parsed."""
+    if not isinstance(value, str):
+        return value
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return REDACTED
+    if password is None:
+        return value
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{host}"))
+
+
+DEFAULT_TOKEN_TYPE = "Central"
+"""2.0.1 IdTokenEnumType of a token provisioned without a type: an id the CSMS generated."""
+
+
+def id_token(id_tag: str, token_type: str | None) -> Payload:
+    """A 2.0.1 IdTokenType: the tag with its stored type, else `DEFAULT_TOKEN_TYPE`."""
+    return {"idToken": id_tag, "type": token_type or DEFAULT_TOKEN_TYPE}

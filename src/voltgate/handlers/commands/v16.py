@@ -2,25 +2,33 @@
 
 1.6 has no EVSEs: its connectorId N is our EVSE N with connector 1, and 0 is the whole
 station (as `handlers.v16` reads StatusNotification). Payloads are checked against the
-official schema before the command is stored (`common.checked`).
+official schema before the command is stored (`common.checked`). The first commands are
+spelled here; the functional blocks' in their own modules (`BUILDERS`). A command of a block
+1.6 lacks (2.0.1's monitoring, display messages ...) is refused, saying so.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from voltgate.domain import commands as c
 from voltgate.domain.errors import InvalidCommand
+from voltgate.handlers.commands import certificates, charging, firmware, local_list, reservations
 from voltgate.handlers.commands.common import (
     ACCEPTED,
+    Builder,
     Payload,
+    Reader,
     checked,
     data_transfer,
     no_connector_without_evse,
     raw,
     read_status,
+    redact,
+    refuse,
 )
 from voltgate.ocpp.errors import OcppVersion
+from voltgate.ocpp.v16 import messages as m
 
 VERSION = OcppVersion.V16
 
@@ -66,7 +74,25 @@ ACCEPTED_STATUSES: dict[str, frozenset[str]] = {
     "ChangeAvailability": ACCEPTED | {"Scheduled"},  # §5.2: after the running transaction
     "ChangeConfiguration": ACCEPTED | {"RebootRequired"},  # §5.3: set, effective after reboot
     "UnlockConnector": frozenset({"Unlocked"}),  # §5.18
+    # Whitepaper: accepted, and a running update or upload was cancelled for it.
+    "SignedUpdateFirmware": ACCEPTED | {"AcceptedCanceled"},
+    "GetLog": ACCEPTED | {"AcceptedCanceled"},
+    # Whitepaper: NotFound is an empty list, the request was carried out.
+    "GetInstalledCertificateIds": ACCEPTED | {"NotFound"},
 }
+
+BUILDERS: dict[type, Builder] = {
+    **reservations.V16,
+    **charging.V16,
+    **local_list.V16,
+    **firmware.V16,
+    **certificates.V16,
+}
+"""The functional blocks' commands in 1.6, by command type."""
+
+# §5.17 TriggerMessage's messages; the whitepaper's ExtendedTriggerMessage triggers the others.
+TRIGGERABLE = frozenset(get_args(m.TriggerMessageRequestedMessage))
+EXTENDED_TRIGGERABLE = frozenset(get_args(m.MessageTriggerEnum)) - TRIGGERABLE
 
 
 class V16Commands:
@@ -76,25 +102,47 @@ class V16Commands:
         if isinstance(command, c.RawCall):
             action, payload = raw(VERSION, command, CSMS_ACTIONS)
         else:
-            action, payload = checked(VERSION, *_payload(command), CSMS_ACTIONS)
+            action, payload = checked(VERSION, *_payload(command, context), CSMS_ACTIONS)
         if action == "ChangeConfiguration" and str(payload["key"]).casefold() == SECRET_KEY:
             # Security Whitepaper A01.FR.08/09: the password is never stored in clear, and
             # a command record keeps its payload; the rotation endpoint sets it instead.
             raise InvalidCommand("AuthorizationKey is set by the password rotation only")
         return action, payload
 
+    def redacted(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        # 1.6 sends no network profile; upload and download URLs may hold credentials.
+        return redact(payload, (), firmware.URLS_16.get(action, ()))
+
     def read(self, action: str, answer: dict[str, Any]) -> c.Outcome:
-        if action == "GetConfiguration":
-            # §5.8: no status; keys the station does not know come back in unknownKey.
-            unknown = answer.get("unknownKey") or []
-            if unknown:
-                names = ", ".join(str(key) for key in unknown)
-                return c.Outcome(c.CommandState.REJECTED, "UnknownKey", f"unknown keys: {names}")
-            return c.Outcome(c.CommandState.ACCEPTED)
+        reader = READERS.get(action)
+        if reader is not None:
+            return reader(answer)
         return read_status(answer, ACCEPTED_STATUSES.get(action, ACCEPTED))
 
 
-def _payload(command: c.Command) -> tuple[str, Payload]:
+def _read_configuration(answer: Payload) -> c.Outcome:
+    """§5.8: no status; keys the station does not know come back in unknownKey."""
+    unknown = answer.get("unknownKey") or []
+    if unknown:
+        names = ", ".join(str(key) for key in unknown)
+        return c.Outcome(c.CommandState.REJECTED, "UnknownKey", f"unknown keys: {names}")
+    return c.Outcome(c.CommandState.ACCEPTED)
+
+
+def _read_diagnostics(answer: Payload) -> c.Outcome:
+    """§5.9: no status; without a fileName the station has no diagnostics to upload."""
+    if answer.get("fileName") is None:
+        return c.Outcome(c.CommandState.ACCEPTED, None, "no diagnostic information available")
+    return c.Outcome(c.CommandState.ACCEPTED)
+
+
+READERS: dict[str, Reader] = {
+    "GetConfiguration": _read_configuration,
+    "GetDiagnostics": _read_diagnostics,
+}
+
+
+def _payload(command: c.Command, context: c.BuildContext) -> tuple[str, Payload]:
     match command:
         case c.StartCharging(id_tag=id_tag, evse_id=evse_id):
             # §5.11: connectorId optional; idTag is at most 20 characters (CiString20).
@@ -125,6 +173,8 @@ def _payload(command: c.Command) -> tuple[str, Payload]:
             payload = {"requestedMessage": message}
             if evse_id is not None:
                 payload["connectorId"] = evse_id
+            if message in EXTENDED_TRIGGERABLE:  # LogStatusNotification, SignChargePoint...
+                return "ExtendedTriggerMessage", payload  # whitepaper "Extended Trigger Message"
             return "TriggerMessage", payload  # §5.17
         case c.ClearCache():
             return "ClearCache", {}
@@ -134,7 +184,10 @@ def _payload(command: c.Command) -> tuple[str, Payload]:
             return "ChangeConfiguration", {"key": key, "value": value}  # §5.3
         case c.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data):
             return "DataTransfer", data_transfer(vendor_id, message_id, data)
-    raise InvalidCommand(f"{type(command).__name__} has no OCPP 1.6 form")  # pragma: no cover
+    builder = BUILDERS.get(type(command))
+    if builder is None:
+        refuse(VERSION, command.NAME, "it is an OCPP 2.0.1 message")
+    return builder(command, context)
 
 
 def _one_connector(connector_id: int | None) -> None:

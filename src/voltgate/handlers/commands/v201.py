@@ -2,7 +2,8 @@
 
 Payloads are checked against the official schema before the command is stored
 (`common.checked`). Get/SetVariables address a setting as ``Component.Variable``
-(`domain.commands.split_key`) and are ACCEPTED only when every variable was.
+(`domain.commands.split_key`) and are ACCEPTED only when every variable was. The first
+commands are spelled here; the functional blocks' in their own modules (`BUILDERS`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,26 @@ from typing import Any
 
 from voltgate.domain import commands as c
 from voltgate.domain.errors import InvalidCommand
+from voltgate.handlers.commands import (
+    certificates,
+    charging,
+    firmware,
+    local_list,
+    monitoring,
+    provisioning,
+    reservations,
+)
 from voltgate.handlers.commands.common import (
     ACCEPTED,
+    Builder,
     Payload,
     checked,
     data_transfer,
+    id_token,
     no_connector_without_evse,
     raw,
     read_status,
+    redact,
     status_info,
 )
 from voltgate.ocpp.errors import OcppVersion
@@ -76,10 +89,31 @@ ACCEPTED_STATUSES: dict[str, frozenset[str]] = {
     "ChangeAvailability": ACCEPTED | {"Scheduled"},  # G03.FR.05: after the transaction
     "Reset": ACCEPTED | {"Scheduled"},  # B12.FR.02: OnIdle with a transaction running
     "UnlockConnector": frozenset({"Unlocked"}),  # F05.FR.02
+    # Accepted, and a running update or upload was cancelled for it (L01.FR.24, N01.FR.12).
+    "UpdateFirmware": ACCEPTED | {"AcceptedCanceled"},
+    "GetLog": ACCEPTED | {"AcceptedCanceled"},
+    "UnpublishFirmware": frozenset({"Unpublished"}),  # L04
+    # Requests carried out that found nothing to report: an empty result, not a refusal.
+    "GetBaseReport": ACCEPTED | {"EmptyResultSet"},
+    "GetReport": ACCEPTED | {"EmptyResultSet"},  # B08.FR.15
+    "GetMonitoringReport": ACCEPTED | {"EmptyResultSet"},  # N02.FR.10
+    "GetChargingProfiles": ACCEPTED | {"NoProfiles"},  # K09
+    "GetInstalledCertificateIds": ACCEPTED | {"NotFound"},  # M03.FR.02
+    "GetDisplayMessages": ACCEPTED | {"Unknown"},  # O03: no message matched
 }
 
-# The token type when the id token was provisioned without one: an id the CSMS generated.
-DEFAULT_TOKEN_TYPE = "Central"
+BUILDERS: dict[type, Builder] = {
+    **reservations.V201,
+    **charging.V201,
+    **local_list.V201,
+    **firmware.V201,
+    **certificates.V201,
+    **provisioning.V201,
+    **monitoring.V201,
+}
+"""The functional blocks' commands in 2.0.1, by command type."""
+
+URLS = {**firmware.URLS_201, **provisioning.URLS}
 
 
 class V201Commands:
@@ -98,7 +132,13 @@ class V201Commands:
             )
         return action, payload
 
+    def redacted(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return redact(payload, provisioning.SECRETS.get(action, ()), URLS.get(action, ()))
+
     def read(self, action: str, answer: dict[str, Any]) -> c.Outcome:
+        reader = monitoring.READERS.get(action)
+        if reader is not None:
+            return reader(answer)
         if action == "GetVariables":
             return _variables(answer.get("getVariableResult") or [], ACCEPTED)
         if action == "SetVariables":
@@ -112,7 +152,7 @@ def _payload(command: c.Command, context: c.BuildContext) -> tuple[str, Payload]
         case c.StartCharging(id_tag=id_tag, evse_id=evse_id):
             # F01/F02: remoteStartId is the command's id, so the TransactionEvent that
             # carries it (F01.FR.25, F02.FR.01) names the command.
-            token = {"idToken": id_tag, "type": context.token_type or DEFAULT_TOKEN_TYPE}
+            token = id_token(id_tag, context.token_type)
             payload: Payload = {"idToken": token, "remoteStartId": context.command_id}
             if evse_id is not None:
                 payload["evseId"] = evse_id
@@ -156,7 +196,10 @@ def _payload(command: c.Command, context: c.BuildContext) -> tuple[str, Payload]
             return "SetVariables", {"setVariableData": data}
         case c.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=text):
             return "DataTransfer", data_transfer(vendor_id, message_id, text)  # P01
-    raise InvalidCommand(f"{type(command).__name__} has no OCPP 2.0.1 form")  # pragma: no cover
+    builder = BUILDERS.get(type(command))
+    if builder is None:  # pragma: no cover - every neutral command has a 2.0.1 form
+        raise InvalidCommand(f"{command.NAME} has no OCPP 2.0.1 form")
+    return builder(command, context)
 
 
 def _evse(evse_id: int | None, connector_id: int | None) -> Payload | None:

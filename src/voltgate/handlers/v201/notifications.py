@@ -144,8 +144,15 @@ async def notify_display_messages(
 async def reservation_status_update(
     ctx: Context, req: m.ReservationStatusUpdateRequest
 ) -> m.ReservationStatusUpdateResponse:
-    """H04.FR.01, H01.FR.16/17: a reservation expired or was removed."""
-    await _record(ctx, "ReservationStatusUpdate", req)
+    """H04.FR.01, H01.FR.16/17: a reservation expired or was removed; stored as a station
+    event, and the reservation (when Voltgate made it) EXPIRED with the station's status."""
+    await ctx.services.reservations.ended_by_station(
+        ctx.station_id,
+        req.reservation_id,
+        req.reservation_update_status,
+        payload=wire.encode(req),
+        message_id=ctx.message_id,
+    )
     return m.ReservationStatusUpdateResponse()
 
 
