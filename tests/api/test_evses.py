@@ -161,7 +161,9 @@ async def test_network_settings_are_checked_and_shown(api: Api) -> None:
         "ocppServerFqdn": "csms.example.com",
         "ocppServerIp": "203.0.113.7",
     }
-    detail = data(await api.patch("/api/v1/stations/CP-N", Role.OPERATOR, json={"network": network}))
+    detail = data(
+        await api.patch("/api/v1/stations/CP-N", Role.OPERATOR, json={"network": network})
+    )
     assert detail["network"] == {
         "staticIp": True,
         "ipv4": True,

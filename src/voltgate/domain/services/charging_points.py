@@ -14,6 +14,7 @@ from datetime import datetime
 
 from voltgate.domain.charging_points import (
     TRANSACTION_WINDOW,
+    AuthMode,
     ChargingPoint,
     EvseChange,
     EvseView,
@@ -144,7 +145,7 @@ class ChargingPointService:
                 view=view,
                 transactions=txs,
                 tokens=tuple((tag, known[key]) for key, tag in tags.items()),
-                auth_modes=tuple(sorted(mode for mode in modes if mode is not None)),
+                auth_modes=tuple(mode for mode in AuthMode if mode in modes),
             )
 
         return await self._uow.submit(work)
