@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from voltgate.api.conventions import PRINTABLE, ApiModel, UtcDateTime, to_api, to_domain
 from voltgate.api.enums import (
+    DOMAIN_ENUMS,
     CalibrationLaw,
     ConnectionType,
     ConnectorFormat,
@@ -306,20 +307,8 @@ def _spec(connector: ConnectorIn) -> ConnectorSpec:
     )
 
 
-# The domain enum of each API enum that EVSE inputs carry.
-_DOMAIN_OF: dict[type[Any], type[Any]] = {
-    PowerType: equipment.PowerType,
-    ConnectionType: equipment.ConnectionType,
-    ConnectorFormat: equipment.ConnectorFormat,
-    Placement: stations.Placement,
-    CalibrationLaw: stations.CalibrationLaw,
-    HubjectStatus: stations.HubjectStatus,
-    OperatorStatus: stations.OperatorStatus,
-}
-
-
 def _domain(value: Any) -> Any:
-    kind = _DOMAIN_OF.get(type(value))
+    kind = DOMAIN_ENUMS.get(type(value))
     return value if kind is None else to_domain(kind, value)
 
 

@@ -254,14 +254,8 @@ def _described(
 
 
 def _equipped(connector: Connector, equipment: ConnectorEquipment) -> Connector:
-    return replace(
-        connector,
-        connection_type=equipment.connection_type,
-        format=equipment.format,
-        max_amperage=equipment.max_amperage,
-        max_voltage=equipment.max_voltage,
-        max_power_watts=equipment.max_power_watts,
-    )
+    # ConnectorEquipment's fields are the Connector fields of the same names.
+    return replace(connector, **{f.name: getattr(equipment, f.name) for f in fields(equipment)})
 
 
 def auth_mode(tx: Transaction, remote_started: bool, token: IdToken | None) -> AuthMode | None:

@@ -13,7 +13,7 @@ an EVSE's hardware (`domain.equipment`) and public attributes, a station's netwo
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from voltgate.domain import credentials
@@ -148,19 +148,12 @@ class Station:
 
     @property
     def network(self) -> NetworkSettings:
-        """The station's network settings as one value."""
-        return NetworkSettings(
-            static_ip=self.static_ip,
-            ipv4=self.ipv4,
-            ipv6=self.ipv6,
-            ip_address=self.ip_address,
-            prefix_length=self.prefix_length,
-            gateway=self.gateway,
-            dns_servers=self.dns_servers,
-            ntp_server=self.ntp_server,
-            ocpp_server_fqdn=self.ocpp_server_fqdn,
-            ocpp_server_ip=self.ocpp_server_ip,
-        )
+        """The station's network settings as one value (its fields are named alike)."""
+        return NetworkSettings(**{f.name: getattr(self, f.name) for f in fields(NetworkSettings)})
+
+    def with_network(self, settings: NetworkSettings) -> Station:
+        """The station with these network settings."""
+        return replace(self, **{f.name: getattr(settings, f.name) for f in fields(settings)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,13 +227,9 @@ class Connector:
 
     @property
     def equipment(self) -> ConnectorEquipment:
-        """The connector's kind and maxima as one value."""
+        """The connector's kind and maxima as one value (its fields are named alike)."""
         return ConnectorEquipment(
-            self.connection_type,
-            self.format,
-            self.max_amperage,
-            self.max_voltage,
-            self.max_power_watts,
+            **{f.name: getattr(self, f.name) for f in fields(ConnectorEquipment)}
         )
 
 

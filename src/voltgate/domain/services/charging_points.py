@@ -93,19 +93,7 @@ class ChargingPointService:
         valid = checked(settings)
 
         def work(repos: Repositories) -> Station:
-            station = replace(
-                _station(repos, station_id),
-                static_ip=valid.static_ip,
-                ipv4=valid.ipv4,
-                ipv6=valid.ipv6,
-                ip_address=valid.ip_address,
-                prefix_length=valid.prefix_length,
-                gateway=valid.gateway,
-                dns_servers=valid.dns_servers,
-                ntp_server=valid.ntp_server,
-                ocpp_server_fqdn=valid.ocpp_server_fqdn,
-                ocpp_server_ip=valid.ocpp_server_ip,
-            )
+            station = _station(repos, station_id).with_network(valid)
             repos.stations.save(station)
             return station
 
