@@ -17,6 +17,7 @@ from tests.api.command_stations import station16, station201
 from tests.api.conftest import Api, data, error
 from voltgate.api.charge_point_codes import CODE_LISTS
 from voltgate.api.charge_point_record import FIELDS
+from voltgate.api.reference_formats import Collection, iso, to_json, to_xml
 from voltgate.domain.access import Role
 
 URL = "/api/Ocpp"
@@ -371,12 +372,24 @@ async def test_a_201_station_and_connector_zero_picks_the_first_evse(api: Api) -
                 id_token={"id_token": "DEABCC12345678X", "type": "eMAID"},
             )
         )
+        await station.call(
+            call201.TransactionEvent(
+                event_type="Ended",
+                timestamp=at(45),
+                trigger_reason="EVCommunicationLost",
+                seq_no=1,
+                transaction_info={"transaction_id": "TX-PNC", "stopped_reason": "EVDisconnected"},
+                evse={"id": 2, "connector_id": 1},
+            )
+        )
     first = (await api.post(URL, Role.VIEWER, params={"chargeId": "CP-201"})).json()
     # Numbers are given on first address: EVSE 3 got 1 when the operator described it.
     assert (first["Id"], first["IdNabijeciBodStav"], first["IdNabijeciBodNabijeniTyp"]) == (
         2, 1, None
     )  # fmt: skip
-    assert [t["IdTransakceStanice"] for t in first["NabijeciBodTransakces"]] == ["TX-PNC"]
+    [session] = first["NabijeciBodTransakces"]
+    assert (session["IdTransakceStanice"], session["DatumZahajeni"]) == ("TX-PNC", at(1))
+    assert (session["DatumUkonceni"], session["DuvodUkonceni"]) == (at(45), "EVDisconnected")
     modes = first["NabijeciBodRezimOverovaniTypPrirazenies"]
     assert [m["NabijeciBodRezimOverovaniTyp"]["Kod"] for m in modes] == ["PLUG_AND_CHARGE"]
     assert first["NabijeciStanice"]["OcppProtokol"] == "ocpp2.0.1"
@@ -410,3 +423,20 @@ async def test_bad_lookups_get_clear_errors(api: Api) -> None:
     negative = await api.post(URL, Role.VIEWER, params={"chargeId": "CP-EMPTY", "connectorId": -1})
     assert [d["location"] for d in error(negative, 422)["details"]] == ["query.connectorId"]
     assert error(await api.post(URL, None, params={"chargeId": "CP-EMPTY"}), 401)
+
+
+def test_values_are_written_as_the_dotnet_serialisers_write_them() -> None:
+    """Decimals without exponent or trailing .0 in XML, UTC dates with a Z and only the
+    fraction there is, nulls as i:nil, members sorted, collection items by type name."""
+    when = datetime(2026, 12, 1, 9, 30, 0, 120000, tzinfo=UTC)
+    tree = {"b": 0.0000001, "a": 22.0, "c": None, "d": when, "e": Collection("Item", [{"x": 1}])}
+    root = ElementTree.fromstring(to_xml("Root", "urn:test", tree))
+    assert [(child.tag, child.text) for child in root][:4] == [
+        ("{urn:test}a", "22"), ("{urn:test}b", "0.0000001"), ("{urn:test}c", None),
+        ("{urn:test}d", "2026-12-01T09:30:00.12Z"),
+    ]  # fmt: skip
+    assert [item.tag for item in root[4]] == ["{urn:test}Item"]
+    assert to_json(tree).decode() == (
+        '{"b": 1e-07, "a": 22.0, "c": null, "d": "2026-12-01T09:30:00.12Z", "e": [{"x": 1}]}'
+    )
+    assert iso(when.replace(microsecond=0)) == "2026-12-01T09:30:00Z"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -89,6 +90,7 @@ def _write(element: Element, value: Any) -> None:
     elif isinstance(value, datetime):
         element.text = iso(value)
     elif isinstance(value, float):
-        element.text = repr(value).removesuffix(".0")  # .NET decimal: 22, 7.4
+        # xs:decimal as .NET writes it: 22, 7.4, 0.0000001 (never an exponent)
+        element.text = format(Decimal(repr(value)).normalize(), "f")
     else:
         element.text = str(value)
