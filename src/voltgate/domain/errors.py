@@ -118,7 +118,8 @@ class UnknownEvse(DomainError):
     """The station exists but has no EVSE with this id."""
 
     def __init__(self, station_id: str, evse_id: int) -> None:
-        super().__init__(f"station {station_id!r} has no EVSE {evse_id}")
+        which = f"EVSE {evse_id}" if evse_id else "EVSE yet (none was reported or described)"
+        super().__init__(f"station {station_id!r} has no {which}")
         self.station_id = station_id
         self.evse_id = evse_id
 
