@@ -108,6 +108,10 @@ async def test_bad_requests_get_clear_errors(api: Api) -> None:
     del missing["id"]
     problem = error(await api.post(URL, Role.OPERATOR, json=missing), 422)
     assert problem["details"][0]["field"] == "id"
+    for field in ("chargerId", "tokenId"):  # no station id or token holds a NUL
+        nul = {**body("CP-X"), field: "CP\u0000X"}
+        problem = error(await api.post(URL, Role.OPERATOR, json=nul), 422)
+        assert problem["details"][0]["field"] == field
     bad_xml = await api.post(
         URL,
         Role.OPERATOR,

@@ -146,7 +146,7 @@ async def test_a_reservation_expires_when_its_time_passes(api: Api) -> None:
     """The server's sweep (`reservation_expiry_check`) marks an ACTIVE reservation EXPIRED
     once its expiry passed; one that expires later stays ACTIVE."""
     async with station16(api.csms, "CP-16"):
-        soon = await _reserve(api, "CP-16", expiresAt=_in(1))
+        soon = await _reserve(api, "CP-16", expiresAt=_in(3))  # seconds: a loaded machine
         later = await _reserve(api, "CP-16")
     found = await _polled(api, soon["id"], "EXPIRED")
     assert found["reason"] == "its expiry passed"

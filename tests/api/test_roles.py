@@ -51,6 +51,10 @@ EXPECTED = {
     ("GET", "/api/v1/stations/{stationId}/commands"): "VIEWER",
     ("GET", "/api/v1/commands/{commandId}"): "VIEWER",
     ("POST", "/api/v1/ocpp/charger-connect"): "OPERATOR",
+    ("GET", "/api/v1/stations/{stationId}/evses/{evseId}"): "VIEWER",
+    ("PUT", "/api/v1/stations/{stationId}/evses/{evseId}"): "OPERATOR",
+    ("PATCH", "/api/v1/stations/{stationId}/evses/{evseId}"): "OPERATOR",
+    ("POST", "/api/Ocpp"): "VIEWER",
     **{
         ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"
         for name in (
@@ -137,6 +141,7 @@ async def test_role_matrix_over_http(api: Api) -> None:
         "transactionId": "1",
         "commandId": "1",
         "reservationId": "1",
+        "evseId": "1",
         "userId": "usr_0000000000000000",
         "keyId": "key_0000000000000000",  # a dummy: the test's own keys must stay valid
     }

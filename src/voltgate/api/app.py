@@ -17,9 +17,11 @@ from voltgate.api import errors
 from voltgate.api.auth import mark_access
 from voltgate.api.routes import (
     access,
+    charge_point_lookup,
     charging_commands,
     commands,
     device_model_commands,
+    evses,
     maintenance_commands,
     reference,
     reservations,
@@ -82,6 +84,8 @@ def create_api(
         charging_commands.router,
         maintenance_commands.router,
         device_model_commands.router,
+        evses.router,
+        charge_point_lookup.router,
     )
     for router in routers:
         api.include_router(mark_access(router))

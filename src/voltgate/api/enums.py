@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import enum
 
-from voltgate.domain import access, authorization, stations, transaction_events, transactions
+from voltgate.domain import (
+    access,
+    authorization,
+    equipment,
+    stations,
+    transaction_events,
+    transactions,
+)
 
 
 class Role(enum.StrEnum):
@@ -139,6 +146,76 @@ def connector_status(reported: str | None) -> ConnectorStatus | None:
     return None if reported is None else _OCPP_STATUS.get(reported)
 
 
+class PowerType(enum.StrEnum):
+    """What an EVSE delivers (the station model catalog's ``powerType``)."""
+
+    AC_1_PHASE = "AC_1_PHASE"
+    AC_3_PHASE = "AC_3_PHASE"
+    DC = "DC"
+
+
+class ConnectionType(enum.StrEnum):
+    """A connector's plug or socket standard (the station model catalog's vocabulary)."""
+
+    CHADEMO = "CHADEMO"
+    IEC_62196_T1 = "IEC_62196_T1"
+    IEC_62196_T1_COMBO = "IEC_62196_T1_COMBO"
+    IEC_62196_T2 = "IEC_62196_T2"
+    IEC_62196_T2_COMBO = "IEC_62196_T2_COMBO"
+    TESLA_R = "TESLA_R"
+    TESLA_S = "TESLA_S"
+    SAE_J3400 = "SAE_J3400"
+
+
+class ConnectorFormat(enum.StrEnum):
+    """A fixed cable, or a socket for the driver's cable."""
+
+    CABLE = "CABLE"
+    SOCKET = "SOCKET"
+
+
+class Placement(enum.StrEnum):
+    """Where an EVSE stands."""
+
+    INDOOR = "INDOOR"
+    OUTDOOR = "OUTDOOR"
+    GARAGE = "GARAGE"
+    UNDERGROUND_GARAGE = "UNDERGROUND_GARAGE"
+    PARKING_LOT = "PARKING_LOT"
+    STREET = "STREET"
+    DRIVEWAY = "DRIVEWAY"
+    MOTORWAY = "MOTORWAY"
+
+
+class CalibrationLaw(enum.StrEnum):
+    """What an EVSE offers for billing under calibration law (Eichrecht)."""
+
+    NOT_COMPLIANT = "NOT_COMPLIANT"
+    METER_DISPLAY = "METER_DISPLAY"
+    SIGNED_METER_VALUES = "SIGNED_METER_VALUES"
+
+
+class HubjectStatus(enum.StrEnum):
+    """The EVSE's status as last pushed to Hubject (OICP EvseStatus)."""
+
+    AVAILABLE = "AVAILABLE"
+    RESERVED = "RESERVED"
+    OCCUPIED = "OCCUPIED"
+    OUT_OF_SERVICE = "OUT_OF_SERVICE"
+    EVSE_NOT_FOUND = "EVSE_NOT_FOUND"
+    UNKNOWN = "UNKNOWN"
+
+
+class OperatorStatus(enum.StrEnum):
+    """The status an operator gives an EVSE, beside the one its station reports."""
+
+    PLANNED = "PLANNED"
+    IN_OPERATION = "IN_OPERATION"
+    MAINTENANCE = "MAINTENANCE"
+    OUT_OF_ORDER = "OUT_OF_ORDER"
+    DECOMMISSIONED = "DECOMMISSIONED"
+
+
 DOMAIN_ENUMS: dict[type[enum.StrEnum], type[enum.Enum]] = {
     Role: access.Role,
     PrincipalKind: access.PrincipalKind,
@@ -148,5 +225,12 @@ DOMAIN_ENUMS: dict[type[enum.StrEnum], type[enum.Enum]] = {
     AuthStatus: authorization.AuthStatus,
     SuspectFlag: transactions.SuspectFlag,
     TransactionEventType: transaction_events.TxEventType,
+    PowerType: equipment.PowerType,
+    ConnectionType: equipment.ConnectionType,
+    ConnectorFormat: equipment.ConnectorFormat,
+    Placement: stations.Placement,
+    CalibrationLaw: stations.CalibrationLaw,
+    HubjectStatus: stations.HubjectStatus,
+    OperatorStatus: stations.OperatorStatus,
 }
 """Each API enum and the domain enum whose member names it has."""

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from voltgate.domain.errors import (
@@ -26,8 +27,11 @@ from voltgate.domain.errors import (
     InUse,
     InvalidCommand,
     InvalidTransition,
+    InvalidValue,
     LoginThrottled,
+    StaleVersion,
     StationOffline,
+    UnknownEvse,
     UnknownStation,
     UnknownToken,
 )
@@ -54,6 +58,9 @@ given (e.g. 409 ALREADY_EXISTS)."""
 DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnknownStation, 404, "NOT_FOUND"),
     (UnknownToken, 404, "NOT_FOUND"),
+    (UnknownEvse, 404, "NOT_FOUND"),
+    (InvalidValue, 422, "VALIDATION_FAILED"),
+    (StaleVersion, 409, "CONFLICT"),
     (AlreadyExists, 409, "ALREADY_EXISTS"),
     (InUse, 409, "IN_USE"),
     (InvalidCommand, 422, "VALIDATION_FAILED"),
@@ -96,6 +103,13 @@ class ApiError(Exception):
 def not_found(kind: str, identity: object) -> ApiError:
     """404 for a record that does not exist."""
     return ApiError(404, f"no {kind} {identity!r}")
+
+
+def _invalid_value(error: InvalidValue) -> dict[str, str]:
+    """A domain rule's refusal in the shape of a request validation problem: the field as
+    the client named it (``body.network.gateway``), never the rejected value."""
+    location = ".".join(["body", *(to_camel(part) for part in error.field.split("."))])
+    return {"location": location, "message": error.reason, "type": "value_error"}
 
 
 def error_response(
@@ -141,10 +155,14 @@ def install(api: FastAPI) -> None:
         assert isinstance(error, DomainError)
         for kind, status, code in DOMAIN_ERRORS:
             if isinstance(error, kind):
-                headers = None
+                headers = details = None
+                message = str(error)
                 if isinstance(error, LoginThrottled):
                     headers = {"Retry-After": str(max(1, math.ceil(error.retry_after_s)))}
-                return error_response(status, code, str(error), None, headers)
+                if isinstance(error, InvalidValue):
+                    details = [_invalid_value(error)]
+                    message = f"{details[0]['location'].removeprefix('body.')}: {error.reason}"
+                return error_response(status, code, message, details, headers)
         return error_response(409, "CONFLICT", str(error))
 
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

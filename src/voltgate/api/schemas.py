@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
+from voltgate.api.charging_point_schemas import EvseOut, NetworkIn, NetworkOut
 from voltgate.api.conventions import (
     ApiModel,
     Email,
@@ -36,10 +37,11 @@ from voltgate.api.enums import (
     connector_status,
 )
 from voltgate.domain import access, authorization
+from voltgate.domain.charging_points import EvseView
 from voltgate.domain.events import StationEvent
 from voltgate.domain.queries import EventEntry
 from voltgate.domain.readings import MeterReading
-from voltgate.domain.stations import Connector, Evse, Station, StationView
+from voltgate.domain.stations import Station, StationView
 from voltgate.domain.transaction_events import StoredTransactionEvent
 from voltgate.domain.transactions import Transaction
 
@@ -173,9 +175,11 @@ class StationIn(ApiModel):
 
 
 class StationPatch(ApiModel):
-    """Changes to a station."""
+    """Changes to a station; what is left out stays. `network` replaces the station's
+    network settings as a whole."""
 
-    registration: Registration
+    registration: Registration | None = None
+    network: NetworkIn | None = None
 
 
 class StationPasswordIn(ApiModel):
@@ -211,65 +215,24 @@ class StationOut(ApiModel):
         return cls(**_station_fields(station))
 
 
-class ConnectorOut(ApiModel):
-    """A connector and its last reported status (`errorCode` as the station spelled it)."""
-
-    id: int
-    status: ConnectorStatus | None
-    error_code: str | None
-    info: str | None
-    vendor_id: str | None
-    vendor_error_code: str | None
-    status_at: UtcDateTime | None
-
-    @classmethod
-    def of(cls, connector: Connector) -> ConnectorOut:
-        return cls(
-            id=connector.connector_id,
-            status=connector_status(connector.status),
-            error_code=connector.error_code,
-            info=connector.info,
-            vendor_id=connector.vendor_id,
-            vendor_error_code=connector.vendor_error_code,
-            status_at=connector.status_at,
-        )
-
-
-class EvseOut(ApiModel):
-    """An EVSE with its connectors and last energy register (EVSE 0: the main meter)."""
-
-    id: int
-    last_register_wh: float | None
-    last_register_at: UtcDateTime | None
-    connectors: list[ConnectorOut]
-
-
 class StationDetail(StationOut):
-    """A station with its EVSEs and connectors."""
+    """A station with its network settings, EVSEs and connectors."""
 
     iccid: str | None
     imsi: str | None
     meter_type: str | None
     meter_serial_number: str | None
+    network: NetworkOut
     evses: list[EvseOut]
 
     @classmethod
     def of_view(cls, view: StationView) -> StationDetail:
         st = view.station
-        by_evse: dict[int, list[ConnectorOut]] = {}
-        for connector in view.connectors:
-            by_evse.setdefault(connector.evse_id, []).append(ConnectorOut.of(connector))
-        known: dict[int, Evse | None] = {evse.evse_id: evse for evse in view.evses}
-        for evse_id in by_evse:
-            known.setdefault(evse_id, None)
         evses = [
-            EvseOut(
-                id=evse_id,
-                last_register_wh=None if evse is None else evse.last_register_wh,
-                last_register_at=None if evse is None else evse.last_register_at,
-                connectors=by_evse.get(evse_id, []),
+            EvseOut.of(
+                EvseView(st, evse, tuple(c for c in view.connectors if c.evse_id == evse.evse_id))
             )
-            for evse_id, evse in sorted(known.items())
+            for evse in view.evses
         ]
         return cls(
             **_station_fields(st),
@@ -277,6 +240,7 @@ class StationDetail(StationOut):
             imsi=st.imsi,
             meter_type=st.meter_type,
             meter_serial_number=st.meter_serial_number,
+            network=NetworkOut.of(st.network),
             evses=evses,
         )
 

@@ -13,6 +13,9 @@ Error tree::
       InUse                     a record cannot be removed while other records refer to it
       LoginThrottled            too many failed logins from one address; retry later
       InvalidCommand            a command cannot be sent to this station as asked
+      UnknownEvse               the station has no EVSE with this id
+      InvalidValue              a value breaks a rule that needs the record (names the field)
+      StaleVersion              a change was based on an older version of the record
 """
 
 from __future__ import annotations
@@ -109,3 +112,34 @@ class InvalidCommand(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class UnknownEvse(DomainError):
+    """The station exists but has no EVSE with this id."""
+
+    def __init__(self, station_id: str, evse_id: int) -> None:
+        which = f"EVSE {evse_id}" if evse_id else "EVSE yet (none was reported or described)"
+        super().__init__(f"station {station_id!r} has no {which}")
+        self.station_id = station_id
+        self.evse_id = evse_id
+
+
+class InvalidValue(DomainError):
+    """A value breaks a rule the domain checks (one that needs more than the value alone:
+    other fields, the stored record). `field` is the domain's dotted field name."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class StaleVersion(DomainError):
+    """Optimistic locking: the change names a version the record no longer has."""
+
+    def __init__(self, kind: str, identity: str, given: int, current: int) -> None:
+        super().__init__(
+            f"{kind} {identity} is at version {current}, not {given}: read it again and retry"
+        )
+        self.given = given
+        self.current = current

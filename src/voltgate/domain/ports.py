@@ -55,6 +55,10 @@ class StationRepository(Protocol):
         """Overwrite the stored station with this id."""
         ...
 
+    def assign_number(self, station_id: str) -> int:
+        """The station's integer number, given now from a shared counter if it has none."""
+        ...
+
 
 class ConnectorRepository(Protocol):
     """EVSEs (with their last meter register) and connectors (with their last status)."""
@@ -90,6 +94,23 @@ class ConnectorRepository(Protocol):
 
     def list_connectors(self, station_id: str) -> list[Connector]:
         """All connectors of a station, by EVSE and connector id."""
+        ...
+
+    def save_evse(self, evse: Evse) -> None:
+        """Overwrite what operators set on the EVSE (`charging_points.EDITABLE`), its
+        version and modification time; the register and the number are left alone."""
+        ...
+
+    def assign_evse_number(self, station_id: str, evse_id: int) -> int:
+        """The EVSE's integer number, given now from a shared counter if it has none."""
+        ...
+
+    def activate_evse(self, station_id: str, evse_id: int, at: datetime) -> None:
+        """Set the EVSE's first activation time to `at` unless it has one."""
+        ...
+
+    def evse_by_emi3_id(self, emi3_id: str) -> Evse | None:
+        """The EVSE with this EvseId (stored in upper case), or None."""
         ...
 
 
@@ -137,6 +158,10 @@ class TransactionRepository(Protocol):
 
     def list_for_station(self, station_id: str, *, limit: int = 100) -> list[Transaction]:
         """A station's transactions, newest first."""
+        ...
+
+    def list_for_evse(self, station_id: str, evse_id: int, limit: int) -> list[Transaction]:
+        """An EVSE's transactions, newest first, at most `limit`."""
         ...
 
 
@@ -389,6 +414,11 @@ class CommandRepository(Protocol):
     def link_remote_start(self, station_id: str, command_id: int, transaction_id: int) -> None:
         """2.0.1: tie the station's RequestStartTransaction `command_id` (its remoteStartId)
         to `transaction_id`, unless it is tied already."""
+        ...
+
+    def remote_started(self, station_id: str, since_transaction_id: int) -> set[int]:
+        """The ids (>= `since_transaction_id`) of the station's transactions that one of
+        its commands (a remote start) caused."""
         ...
 
     def link_start(

@@ -4,15 +4,21 @@ One model serves OCPP 1.6 and 2.0.1: a station has EVSEs, an EVSE has connectors
 handler maps ``connectorId N`` to ``evse_id=N, connector_id=1`` and ``connectorId 0`` to the
 station itself (``evse_id=0``), whose status is kept on the station row and whose main meter
 register on EVSE 0.
+
+Beside what stations report, the records hold what operators state (`domain.charging_points`):
+an EVSE's hardware (`domain.equipment`) and public attributes, a station's network settings
+(`domain.network`).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from voltgate.domain import credentials
+from voltgate.domain.equipment import ConnectionType, ConnectorEquipment, ConnectorFormat, PowerType
+from voltgate.domain.network import NetworkSettings
 from voltgate.domain.transactions import Transaction
 
 
@@ -30,6 +36,48 @@ class UnknownStationPolicy(enum.StrEnum):
     REJECT = "reject"
     PENDING = "pending"
     ACCEPT = "accept"
+
+
+class Placement(enum.StrEnum):
+    """Where an EVSE stands."""
+
+    INDOOR = "INDOOR"
+    OUTDOOR = "OUTDOOR"
+    GARAGE = "GARAGE"
+    UNDERGROUND_GARAGE = "UNDERGROUND_GARAGE"
+    PARKING_LOT = "PARKING_LOT"
+    STREET = "STREET"
+    DRIVEWAY = "DRIVEWAY"
+    MOTORWAY = "MOTORWAY"
+
+
+class CalibrationLaw(enum.StrEnum):
+    """What an EVSE offers for billing under calibration law (German Eichrecht, MID)."""
+
+    NOT_COMPLIANT = "NOT_COMPLIANT"  # no calibrated meter for billing
+    METER_DISPLAY = "METER_DISPLAY"  # calibrated meter, readable on the station only
+    SIGNED_METER_VALUES = "SIGNED_METER_VALUES"  # signed values a transparency tool verifies
+
+
+class HubjectStatus(enum.StrEnum):
+    """The EVSE's status as last pushed to Hubject (OICP EvseStatus)."""
+
+    AVAILABLE = "AVAILABLE"
+    RESERVED = "RESERVED"
+    OCCUPIED = "OCCUPIED"
+    OUT_OF_SERVICE = "OUT_OF_SERVICE"
+    EVSE_NOT_FOUND = "EVSE_NOT_FOUND"
+    UNKNOWN = "UNKNOWN"
+
+
+class OperatorStatus(enum.StrEnum):
+    """The status an operator gives an EVSE, beside the technical one its station reports."""
+
+    PLANNED = "PLANNED"
+    IN_OPERATION = "IN_OPERATION"
+    MAINTENANCE = "MAINTENANCE"
+    OUT_OF_ORDER = "OUT_OF_ORDER"
+    DECOMMISSIONED = "DECOMMISSIONED"
 
 
 class ConnectOutcome(enum.StrEnum):
@@ -84,16 +132,75 @@ class Station:
     status_vendor_id: str | None = None
     status_vendor_error_code: str | None = None
     status_at: datetime | None = None
+    # The integer id reference clients know the station by (`domain.charging_points`).
+    number: int | None = None
+    # Network settings stated by the operator (`domain.network.NetworkSettings`).
+    static_ip: bool | None = None
+    ipv4: bool | None = None
+    ipv6: bool | None = None
+    ip_address: str | None = None
+    prefix_length: int | None = None
+    gateway: str | None = None
+    dns_servers: tuple[str, ...] = ()
+    ntp_server: str | None = None
+    ocpp_server_fqdn: str | None = None
+    ocpp_server_ip: str | None = None
+
+    @property
+    def network(self) -> NetworkSettings:
+        """The station's network settings as one value (its fields are named alike)."""
+        return NetworkSettings(**{f.name: getattr(self, f.name) for f in fields(NetworkSettings)})
+
+    def with_network(self, settings: NetworkSettings) -> Station:
+        """The station with these network settings."""
+        return replace(self, **{f.name: getattr(settings, f.name) for f in fields(settings)})
 
 
 @dataclass(frozen=True, slots=True)
 class Evse:
-    """An EVSE of a station; EVSE 0 stands for the station's main meter."""
+    """An EVSE of a station; EVSE 0 stands for the station's main meter.
+
+    Beyond the last register, the operator's description of the EVSE (a "charging point"
+    in reference 01): `power_type` (its connectors' kind and maxima are on the connectors),
+    the `limit_*` of what the site allows now (None: the nominal value), identity (`code`,
+    `external_id`, `emi3_id`), public attributes, payment, roaming (Hubject) flags and push
+    dates, the operator's status, and bookkeeping: `version` counts the operator's changes
+    (optimistic locking), `modified_at` is the last of them, `first_activated_at` the first
+    status report (or what the operator set), `deleted` a soft delete.
+    """
 
     station_id: str
     evse_id: int
     last_register_wh: float | None = None
     last_register_at: datetime | None = None
+    number: int | None = None
+    version: int = 1
+    power_type: PowerType | None = None
+    limit_voltage_v: float | None = None
+    limit_current_a: float | None = None
+    limit_power_w: float | None = None
+    code: str | None = None
+    external_id: str | None = None
+    emi3_id: str | None = None
+    placement: Placement | None = None
+    public: bool | None = None
+    renewable_energy: bool | None = None
+    value_added_services: bool | None = None
+    payment_terminal: bool | None = None
+    payment_terminal_id: str | None = None
+    direct_payment_allowed: bool = False
+    tariff_text: str | None = None
+    max_capacity_kwh: float | None = None
+    calibration_law: CalibrationLaw | None = None
+    publish_to_hubject: bool = False
+    hubject_compatible: bool | None = None
+    hubject_status: HubjectStatus | None = None
+    hubject_status_pushed_at: datetime | None = None
+    hubject_data_pushed_at: datetime | None = None
+    operator_status: OperatorStatus | None = None
+    first_activated_at: datetime | None = None
+    modified_at: datetime | None = None
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +216,21 @@ class Connector:
     vendor_id: str | None = None
     vendor_error_code: str | None = None
     status_at: datetime | None = None
+    # When `status` last became what it is (a report of the same status keeps it).
+    status_changed_at: datetime | None = None
+    # What the operator (or a station model) says the connector is (`domain.equipment`).
+    connection_type: ConnectionType | None = None
+    format: ConnectorFormat | None = None
+    max_amperage: float | None = None
+    max_voltage: float | None = None
+    max_power_watts: float | None = None
+
+    @property
+    def equipment(self) -> ConnectorEquipment:
+        """The connector's kind and maxima as one value (its fields are named alike)."""
+        return ConnectorEquipment(
+            **{f.name: getattr(self, f.name) for f in fields(ConnectorEquipment)}
+        )
 
 
 @dataclass(frozen=True, slots=True)

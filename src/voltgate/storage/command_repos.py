@@ -105,6 +105,11 @@ class CommandStatements:
             .scalar_subquery()
         )
         self.link_start = c(update(cm).where(and_(cm.c.id == candidate)).values(**linked))
+        self.remote_started = c(
+            select(cm.c.transaction_id).where(
+                station, cm.c.transaction_id >= bindparam("since", type_=Integer())
+            )
+        )
 
 
 class SqlCommands:
@@ -150,6 +155,10 @@ class SqlCommands:
     def link_remote_start(self, station_id: str, command_id: int, transaction_id: int) -> None:
         params = {"_id": command_id, "_s": station_id, "tx": transaction_id}
         self._db.run(self._sql.link_remote_start, params)
+
+    def remote_started(self, station_id: str, since_transaction_id: int) -> set[int]:
+        params = {"_s": station_id, "since": since_transaction_id}
+        return {int(row[0]) for row in self._db.rows(self._sql.remote_started, params)}
 
     def link_start(
         self, station_id: str, evse_id: int, id_tag: str, transaction_id: int, at: datetime

@@ -8,22 +8,29 @@ dataclasses, whose fields are declared in table column order (checked by a test)
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection
 
 from voltgate.domain.authorization import IdToken, TokenStatus, TokenType, token_key
 from voltgate.domain.events import StationEvent
-from voltgate.domain.stations import Connector, Evse, Registration, Station
+from voltgate.domain.stations import Connector, Evse, Station
 from voltgate.storage.access_repos import SqlAccess
+from voltgate.storage.charging_point_repos import (
+    NumberedRecords,
+    connector_params,
+    connector_row,
+    evse_params,
+    evse_row,
+    station_params,
+    station_row,
+)
 from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.reservation_repos import SqlReservations
 from voltgate.storage.security_repos import SqlSecurity
-from voltgate.storage.sql import Executor, Row
+from voltgate.storage.sql import Executor
 from voltgate.storage.statements import Statements
 from voltgate.storage.transaction_repos import (
     SqlMeterValues,
@@ -32,11 +39,6 @@ from voltgate.storage.transaction_repos import (
 )
 from voltgate.storage.transaction_repos import _transaction as transaction_row
 
-_STATION_FIELDS = tuple(f.name for f in fields(Station))
-_CONNECTOR_FIELDS = tuple(f.name for f in fields(Connector))
-_REGISTRATION = _STATION_FIELDS.index("registration")
-_BOOT_STATUS = _STATION_FIELDS.index("last_boot_status")
-
 
 class SqlStations:
     """`domain.ports.StationRepository` in SQL."""
@@ -44,18 +46,22 @@ class SqlStations:
     def __init__(self, db: Executor, sql: Statements) -> None:
         self._db = db
         self._sql = sql
+        self._numbered = NumberedRecords(db, sql.charging_points)
 
     def get(self, station_id: str) -> Station | None:
         row = self._db.first(self._sql.station_get, {"id": station_id})
-        return None if row is None else _station(row)
+        return None if row is None else station_row(row)
 
     def add(self, station: Station) -> bool:
-        return self._db.first(self._sql.station_add, _station_params(station)) is not None
+        return self._db.first(self._sql.station_add, station_params(station)) is not None
 
     def save(self, station: Station) -> None:
-        params = _station_params(station)
+        params = station_params(station)
         params["_id"] = params.pop("id")
         self._db.run(self._sql.station_save, params)
+
+    def assign_number(self, station_id: str) -> int:
+        return self._numbered.station_number(station_id)
 
 
 class SqlConnectors:
@@ -64,19 +70,14 @@ class SqlConnectors:
     def __init__(self, db: Executor, sql: Statements) -> None:
         self._db = db
         self._sql = sql
+        self._numbered = NumberedRecords(db, sql.charging_points)
 
     def get_evse(self, station_id: str, evse_id: int) -> Evse | None:
         row = self._db.first(self._sql.evse_get, {"_s": station_id, "_e": evse_id})
-        return None if row is None else Evse(*row)
+        return None if row is None else evse_row(row)
 
     def add_evse(self, evse: Evse) -> bool:
-        params = {
-            "station_id": evse.station_id,
-            "evse_id": evse.evse_id,
-            "last_register_wh": evse.last_register_wh,
-            "last_register_at": evse.last_register_at,
-        }
-        return self._db.first(self._sql.evse_add, params) is not None
+        return self._db.first(self._sql.evse_add, evse_params(evse)) is not None
 
     def record_register(
         self, station_id: str, evse_id: int, register_wh: float, at: datetime
@@ -87,18 +88,30 @@ class SqlConnectors:
     def get_connector(self, station_id: str, evse_id: int, connector_id: int) -> Connector | None:
         params = {"_s": station_id, "_e": evse_id, "_c": connector_id}
         row = self._db.first(self._sql.connector_get, params)
-        return None if row is None else Connector(*row)
+        return None if row is None else connector_row(row)
 
     def save_connector(self, connector: Connector) -> None:
-        params = {name: getattr(connector, name) for name in _CONNECTOR_FIELDS}
-        self._db.run(self._sql.connector_save, params)
+        self._db.run(self._sql.connector_save, connector_params(connector))
 
     def list_evses(self, station_id: str) -> list[Evse]:
-        return [Evse(*row) for row in self._db.rows(self._sql.evse_list, {"_s": station_id})]
+        rows = self._db.rows(self._sql.evse_list, {"_s": station_id})
+        return [evse_row(row) for row in rows]
 
     def list_connectors(self, station_id: str) -> list[Connector]:
         rows = self._db.rows(self._sql.connector_list, {"_s": station_id})
-        return [Connector(*row) for row in rows]
+        return [connector_row(row) for row in rows]
+
+    def save_evse(self, evse: Evse) -> None:
+        self._numbered.save_evse(evse)
+
+    def assign_evse_number(self, station_id: str, evse_id: int) -> int:
+        return self._numbered.evse_number(station_id, evse_id)
+
+    def activate_evse(self, station_id: str, evse_id: int, at: datetime) -> None:
+        self._numbered.activate_evse(station_id, evse_id, at)
+
+    def evse_by_emi3_id(self, emi3_id: str) -> Evse | None:
+        return self._numbered.evse_by_emi3_id(emi3_id)
 
 
 class SqlTokens:
@@ -199,7 +212,7 @@ class SqlRepositories:
         self.transaction_events = SqlTransactionEvents(db, statements)
         self.access = SqlAccess(db, statements.access)
         self.operator = SqlOperator(
-            db, statements.operator, station_row=_station, transaction_row=transaction_row
+            db, statements.operator, station_row=station_row, transaction_row=transaction_row
         )
         self.commands = SqlCommands(db, statements.commands)
         self.reservations = SqlReservations(db, statements.reservations)
@@ -207,19 +220,3 @@ class SqlRepositories:
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""
         self.transactions.reset()
-
-
-def _station(row: Row) -> Station:
-    values = list(row)
-    values[_REGISTRATION] = Registration(values[_REGISTRATION])
-    if values[_BOOT_STATUS] is not None:
-        values[_BOOT_STATUS] = Registration(values[_BOOT_STATUS])
-    return Station(*values)
-
-
-def _station_params(station: Station) -> dict[str, Any]:
-    params = {name: getattr(station, name) for name in _STATION_FIELDS}
-    params["registration"] = station.registration.value
-    if station.last_boot_status is not None:
-        params["last_boot_status"] = station.last_boot_status.value
-    return params

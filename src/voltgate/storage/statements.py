@@ -30,6 +30,7 @@ from sqlalchemy.engine import Dialect
 from voltgate.storage import tables as t
 from voltgate.storage.access_repos import AccessStatements
 from voltgate.storage.bulk import MultiInsert, TrackedInsert, newest_register
+from voltgate.storage.charging_point_repos import ChargingPointStatements
 from voltgate.storage.command_repos import CommandStatements
 from voltgate.storage.device_model_repos import DeviceModelStatements
 from voltgate.storage.operator_repos import OperatorStatements
@@ -278,6 +279,12 @@ class Statements:
             .order_by(tx.c.id.desc())
             .limit(bindparam("limit", type_=Integer()))
         )
+        self.tx_list_evse = c(
+            select(*tx_columns)
+            .where(tx.c.station_id == bindparam("_s"), tx.c.evse_id == bindparam("_e"))
+            .order_by(tx.c.id.desc())
+            .limit(bindparam("limit", type_=Integer()))
+        )
 
         mv_columns = [mv.c[name] for name in MV_FIELDS]
         self.mv_add = MultiInsert(insert, mv, MV_FIELDS, dialect)
@@ -348,6 +355,7 @@ class Statements:
         self.operator = OperatorStatements(dialect)
         self.commands = CommandStatements(dialect)
         self.reservations = ReservationStatements(dialect)
+        self.charging_points = ChargingPointStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

@@ -68,6 +68,18 @@ stations = Table(
     Column("status_vendor_id", String()),
     Column("status_vendor_error_code", String()),
     Column("status_at", UTCDateTime()),
+    # Charging points (migration r0009): the reference clients' number, network settings.
+    Column("number", Integer()),
+    Column("static_ip", Boolean()),
+    Column("ipv4", Boolean()),
+    Column("ipv6", Boolean()),
+    Column("ip_address", String()),
+    Column("prefix_length", Integer()),
+    Column("gateway", String()),
+    Column("dns_servers", String()),  # comma-separated addresses
+    Column("ntp_server", String()),
+    Column("ocpp_server_fqdn", String()),
+    Column("ocpp_server_ip", String()),
 )
 
 evses = Table(
@@ -77,6 +89,35 @@ evses = Table(
     Column("evse_id", Integer(), primary_key=True, autoincrement=False),
     Column("last_register_wh", Float()),
     Column("last_register_at", UTCDateTime()),
+    # Charging points (migration r0009): what operators state (`domain.stations.Evse`).
+    Column("number", Integer()),
+    Column("version", Integer(), nullable=False, server_default=text("1")),
+    Column("power_type", String()),
+    Column("limit_voltage_v", Float()),
+    Column("limit_current_a", Float()),
+    Column("limit_power_w", Float()),
+    Column("code", String()),
+    Column("external_id", String()),
+    Column("emi3_id", String()),
+    Column("placement", String()),
+    Column("public", Boolean()),
+    Column("renewable_energy", Boolean()),
+    Column("value_added_services", Boolean()),
+    Column("payment_terminal", Boolean()),
+    Column("payment_terminal_id", String()),
+    Column("direct_payment_allowed", Boolean(), nullable=False, server_default=text("false")),
+    Column("tariff_text", String()),
+    Column("max_capacity_kwh", Float()),
+    Column("calibration_law", String()),
+    Column("publish_to_hubject", Boolean(), nullable=False, server_default=text("false")),
+    Column("hubject_compatible", Boolean()),
+    Column("hubject_status", String()),
+    Column("hubject_status_pushed_at", UTCDateTime()),
+    Column("hubject_data_pushed_at", UTCDateTime()),
+    Column("operator_status", String()),
+    Column("first_activated_at", UTCDateTime()),
+    Column("modified_at", UTCDateTime()),
+    Column("deleted", Boolean(), nullable=False, server_default=text("false")),
 )
 
 connectors = Table(
@@ -91,6 +132,13 @@ connectors = Table(
     Column("vendor_id", String()),
     Column("vendor_error_code", String()),
     Column("status_at", UTCDateTime()),
+    # Charging points (migration r0009): status change time; the operator's description.
+    Column("status_changed_at", UTCDateTime()),
+    Column("connection_type", String()),
+    Column("format", String()),
+    Column("max_amperage", Float()),
+    Column("max_voltage", Float()),
+    Column("max_power_watts", Float()),
     ForeignKeyConstraint(
         ["station_id", "evse_id"],
         ["evses.station_id", "evses.evse_id"],
@@ -407,3 +455,19 @@ reservations = Table(
     Index("ix_reservations_station_id_id", "station_id", "id"),
     Index("ix_reservations_state_expires_at", "state", "expires_at"),
 )
+# --- Charging points (migration r0009_charging_points).
+
+# Counters that hand out integer numbers (`stations.number`, `evses.number`): one row per
+# counter, incremented under its row lock, so nodes sharing a database never hand out a
+# number twice.
+counters = Table(
+    "counters",
+    metadata,
+    Column("name", String(), primary_key=True),
+    Column("value", BigInteger(), nullable=False),
+)
+
+# Numbers and EvseIds identify one record each (NULLs, not given yet, do not collide).
+Index("ix_stations_number", stations.c.number, unique=True)
+Index("ix_evses_number", evses.c.number, unique=True)
+Index("ix_evses_emi3_id", evses.c.emi3_id, unique=True)

@@ -110,6 +110,10 @@ class SqlTransactions:
         rows = self._db.rows(self._sql.tx_list, {"_s": station_id, "limit": limit})
         return [_transaction(row) for row in rows]
 
+    def list_for_evse(self, station_id: str, evse_id: int, limit: int) -> list[Transaction]:
+        params = {"_s": station_id, "_e": evse_id, "limit": limit}
+        return [_transaction(row) for row in self._db.rows(self._sql.tx_list_evse, params)]
+
 
 class SqlMeterValues:
     """`domain.ports.MeterValueRepository` in SQL."""

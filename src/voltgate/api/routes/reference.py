@@ -25,18 +25,21 @@ from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from voltgate.api.auth import Operator
-from voltgate.api.conventions import error_responses
+from voltgate.api.conventions import PRINTABLE, error_responses
 from voltgate.api.deps import ServicesDep
 from voltgate.api.errors import ApiError
+from voltgate.api.reference_formats import JSON_TYPES, XML_TYPES, XSI, media_of
 from voltgate.domain.commands import CommandRecord, CommandState, StartCharging
 
 router = APIRouter(tags=["reference"], responses=error_responses(401, 403, 404, 413, 415, 422))
 
 NAMESPACE = "http://schemas.datacontract.org/2004/07/IO.Swagger.Models"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-XML_TYPES = ("application/xml", "text/xml")
-JSON_TYPES = ("application/json", "text/json")
 MAX_BODY = 16 * 1024
+
+
+# Free text of the reference (at most 255 characters), without the control characters no
+# station id or id token can hold (PostgreSQL cannot even store NUL): 422, not a 500.
+ReferenceText = Annotated[str, Field(min_length=1, max_length=255, pattern=PRINTABLE)]
 
 
 class ChargerConnectRequest(BaseModel):
@@ -45,9 +48,9 @@ class ChargerConnectRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: uuid.UUID
-    chargerId: Annotated[str, Field(min_length=1, max_length=255)]
-    tokenId: Annotated[str, Field(min_length=1, max_length=255)]
-    serverIpAddress: Annotated[str | None, Field(max_length=255)] = None
+    chargerId: ReferenceText
+    tokenId: ReferenceText
+    serverIpAddress: Annotated[str | None, Field(max_length=255, pattern=PRINTABLE)] = None
     serverRestApiPort: Annotated[int | None, Field(ge=0, le=65535)] = None
 
 
@@ -105,7 +108,7 @@ async def charger_connect(
     body = await request.body()
     if len(body) > MAX_BODY:
         raise ApiError(413, f"the body is larger than {MAX_BODY} bytes")
-    wanted = _parse(body, _media(content_type))
+    wanted = _parse(body, media_of(content_type))
     view = await services.stations.get_view(wanted.chargerId)
     if view is None:
         raise ApiError(404, f"no charger {wanted.chargerId!r}")
@@ -120,17 +123,9 @@ async def charger_connect(
             wanted.chargerId, StartCharging(wanted.tokenId, evse_id), caller.id
         )
         answer = _answer(wanted, record, evse_id or 0)
-    if _media(accept, default="application/json") in XML_TYPES:
+    if media_of(accept, default="application/json") in XML_TYPES:
         return Response(_xml(answer), media_type="application/xml")
     return Response(answer.model_dump_json(), media_type="application/json")
-
-
-def _media(header: str | None, default: str | None = None) -> str | None:
-    """The first media type of a Content-Type or Accept header, without parameters."""
-    if not header:
-        return default
-    first = header.split(",")[0].split(";")[0].strip().lower()
-    return default if first in ("", "*/*") else first
 
 
 def _parse(body: bytes, media: str | None) -> ChargerConnectRequest:

@@ -27,7 +27,7 @@ from voltgate.api.schemas import (
     StationPasswordIn,
     StationPatch,
 )
-from voltgate.domain.errors import UnknownStation
+from voltgate.domain.errors import InvalidValue, UnknownStation
 from voltgate.domain.queries import EventQuery, StationQuery
 from voltgate.domain.services import Services
 from voltgate.domain.stations import Registration
@@ -90,13 +90,24 @@ async def get_station(
 
 
 @router.patch(
-    "/{stationId}", summary="Accept, hold or reject a station", responses=error_responses(404)
+    "/{stationId}",
+    summary="Accept, hold or reject a station; set its network settings",
+    responses=error_responses(404),
 )
 async def update_station(
     station_id: StationId, body: StationPatch, _: Operator, services: ServicesDep
 ) -> Data[StationDetail]:
-    """The station hears its registration in the answer to its next BootNotification."""
-    await services.stations.set_registration(station_id, to_domain(Registration, body.registration))
+    """The station hears its registration in the answer to its next BootNotification.
+    `network` replaces the station's network settings as a whole (checked together: the
+    gateway in the subnet, addresses of an enabled IP version, ...)."""
+    if body.network is not None:
+        try:
+            await services.charging_points.set_network(station_id, body.network.settings())
+        except InvalidValue as problem:
+            raise InvalidValue(f"network.{problem.field}", problem.reason) from None
+    if body.registration is not None:
+        registration = to_domain(Registration, body.registration)
+        await services.stations.set_registration(station_id, registration)
     return await _detail(services, station_id)
 
 

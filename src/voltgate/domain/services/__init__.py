@@ -16,6 +16,7 @@ from voltgate.domain.ports import Clock, UnitOfWork
 from voltgate.domain.readings import MeterReading
 from voltgate.domain.services.access import AccessService
 from voltgate.domain.services.authorization import AuthorizationService
+from voltgate.domain.services.charging_points import ChargingPointService
 from voltgate.domain.services.commands import CommandService, CommandSetup
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
@@ -51,6 +52,7 @@ __all__ = [
     "AuthorizationService",
     "BootInfo",
     "BootVerdict",
+    "ChargingPointService",
     "CommandService",
     "CommandSetup",
     "ConnectOutcome",
@@ -123,3 +125,4 @@ class Services:
         self.access = AccessService(uow, clock)
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
         self.reservations = ReservationService(uow, clock)
+        self.charging_points = ChargingPointService(uow, clock)

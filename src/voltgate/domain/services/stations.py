@@ -175,8 +175,9 @@ class StationService:
     async def status_notification(self, station_id: str, report: StatusReport) -> None:
         """Store a connector's (or, for EVSE 0, the station's) reported status.
 
-        EVSE and connector rows are created on their first report. A report older than the
-        stored one (an offline replay) does not overwrite it.
+        EVSE and connector rows are created on their first report; an EVSE's first report
+        is its first activation. A report older than the stored one (an offline replay)
+        does not overwrite it; `status_changed_at` moves only when the status changes.
         """
         now = self._clock()
         at = report.timestamp or now
@@ -197,22 +198,27 @@ class StationService:
                         )
                     )
                 return
-            ensure_evse(repos, station_id, report.evse_id)
+            evse = ensure_evse(repos, station_id, report.evse_id)
+            if evse.first_activated_at is None:
+                repos.connectors.activate_evse(station_id, report.evse_id, at)
             stored = repos.connectors.get_connector(station_id, report.evse_id, report.connector_id)
-            if stored is None or is_newer(at, stored.status_at):
-                repos.connectors.save_connector(
-                    Connector(
-                        station_id,
-                        report.evse_id,
-                        report.connector_id,
-                        status=report.status,
-                        error_code=report.error_code,
-                        info=report.info,
-                        vendor_id=report.vendor_id,
-                        vendor_error_code=report.vendor_error_code,
-                        status_at=at,
-                    )
+            if stored is None:
+                stored = Connector(station_id, report.evse_id, report.connector_id)
+            elif not is_newer(at, stored.status_at):
+                return
+            changed = stored.status != report.status or stored.status_changed_at is None
+            repos.connectors.save_connector(
+                replace(
+                    stored,  # the operator's description of the connector stays
+                    status=report.status,
+                    error_code=report.error_code,
+                    info=report.info,
+                    vendor_id=report.vendor_id,
+                    vendor_error_code=report.vendor_error_code,
+                    status_at=at,
+                    status_changed_at=at if changed else stored.status_changed_at,
                 )
+            )
 
         await self._uow.submit(work)
 
