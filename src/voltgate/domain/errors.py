@@ -13,6 +13,9 @@ Error tree::
       InUse                     a record cannot be removed while other records refer to it
       LoginThrottled            too many failed logins from one address; retry later
       InvalidCommand            a command cannot be sent to this station as asked
+      NotFound                  a record named by a request does not exist (customers, ...)
+      InvalidValue              a value names something that does not exist, or contradicts
+      Conflict                  the records' state forbids the change (a device overlaps)
 """
 
 from __future__ import annotations
@@ -109,3 +112,29 @@ class InvalidCommand(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class NotFound(DomainError):
+    """A record that a request names does not exist; the message says which, e.g.
+    "contract 3 of customer 7 not found"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class InvalidValue(DomainError):
+    """A value of a request cannot be used: it names a record that does not exist, or it
+    contradicts another value. `field` is the domain's name of the value (snake_case)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+class Conflict(DomainError):
+    """The change would leave the records inconsistent (e.g. a charging point in two
+    devices)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

@@ -19,6 +19,7 @@ from voltgate.domain.events import StationEvent
 from voltgate.domain.stations import Connector, Evse, Registration, Station
 from voltgate.storage.access_repos import SqlAccess
 from voltgate.storage.command_repos import SqlCommands
+from voltgate.storage.customer_repos import SqlCustomers
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.security_repos import SqlSecurity
@@ -171,6 +172,7 @@ class SqlRepositories:
         "commands",
         "connection",
         "connectors",
+        "customers",
         "device_model",
         "events",
         "executor",
@@ -200,6 +202,7 @@ class SqlRepositories:
             db, statements.operator, station_row=_station, transaction_row=transaction_row
         )
         self.commands = SqlCommands(db, statements.commands)
+        self.customers = SqlCustomers(db, statements.customers)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

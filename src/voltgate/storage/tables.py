@@ -21,11 +21,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.types import JSON
 
-from voltgate.storage.types import PackedJson, UTCDateTime
+from voltgate.storage.types import DecimalText, PackedJson, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -381,4 +382,76 @@ commands = Table(
     Index("ix_commands_station_id_id", "station_id", "id"),
     Index("ix_commands_station_id_link_until", "station_id", "link_until"),
     Index("ix_commands_state", "state"),
+)
+
+# --- Customers, contracts, gateways, devices, EV charging information (migration
+# --- r0011_customers; `domain.customers`). Ids are assigned here; `dedupe_key` (random per
+# --- create request) makes a create that runs again after an ambiguous commit a no-op.
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("name", String(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+)
+
+# A contract number is unique per customer: clients address contracts by it.
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("customer_id", Integer(), ForeignKey("customers.id"), nullable=False),
+    Column("contract_no", Integer(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    UniqueConstraint("customer_id", "contract_no"),
+)
+
+gateways = Table(
+    "gateways",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("contract_id", Integer(), ForeignKey("contracts.id"), nullable=False),
+    Column("name", String(), nullable=False),
+    Column("max_power_kw", DecimalText(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    Index("ix_gateways_contract_id_id", "contract_id", "id"),
+)
+
+# A device is a whole station (`evse_id` 0, as EVSE 0 stands for the station elsewhere) or
+# one EVSE of it; each at most once across the system.
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("gateway_id", Integer(), ForeignKey("gateways.id"), nullable=False),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("evse_id", Integer(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    UniqueConstraint("station_id", "evse_id"),
+    Index("ix_devices_gateway_id_id", "gateway_id", "id"),
+)
+
+# The EV charging information of a device (reference 03), one row per device at most.
+ev_charging_infos = Table(
+    "ev_charging_infos",
+    metadata,
+    Column("device_id", Integer(), ForeignKey("devices.id"), primary_key=True),
+    Column("charging_mode", Integer(), nullable=False),
+    Column("smart_mode_is_active", Boolean()),
+    Column("car_info_id", String()),
+    Column("car_manufacturer", String()),
+    Column("car_model", String()),
+    Column("car_generation", String()),
+    Column("gross_battery_kwh", DecimalText()),
+    Column("net_battery_kwh", DecimalText()),
+    Column("battery_level_percent", DecimalText()),
+    Column("fully_charged_by", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
 )

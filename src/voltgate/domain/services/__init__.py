@@ -17,7 +17,9 @@ from voltgate.domain.readings import MeterReading
 from voltgate.domain.services.access import AccessService
 from voltgate.domain.services.authorization import AuthorizationService
 from voltgate.domain.services.commands import CommandService, CommandSetup
+from voltgate.domain.services.customers import CustomerService
 from voltgate.domain.services.device_model import DeviceModelService
+from voltgate.domain.services.ev_charging import EvChargingService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
 from voltgate.domain.services.stations import StationService
@@ -54,7 +56,9 @@ __all__ = [
     "CommandSetup",
     "ConnectOutcome",
     "ConnectVerdict",
+    "CustomerService",
     "DeviceModelService",
+    "EvChargingService",
     "EventService",
     "IdToken",
     "MeterReading",
@@ -120,3 +124,5 @@ class Services:
         )
         self.access = AccessService(uow, clock)
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
+        self.customers = CustomerService(uow, clock)
+        self.ev_charging = EvChargingService(uow, clock)
