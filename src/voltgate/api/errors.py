@@ -16,17 +16,21 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic.alias_generators import to_camel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from voltgate.domain.errors import (
     AlreadyExists,
     CommandFailed,
     CommandTimedOut,
+    Conflict,
     DomainError,
     InUse,
     InvalidCommand,
     InvalidTransition,
+    InvalidValue,
     LoginThrottled,
+    NotFound,
     StationOffline,
     UnknownStation,
     UnknownToken,
@@ -62,6 +66,9 @@ DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (LoginThrottled, 429, "TOO_MANY_REQUESTS"),
     (CommandTimedOut, 504, "STATION_TIMEOUT"),
     (CommandFailed, 502, "STATION_ERROR"),
+    (NotFound, 404, "NOT_FOUND"),
+    (InvalidValue, 422, "VALIDATION_FAILED"),
+    (Conflict, 409, "CONFLICT"),
 )
 
 
@@ -96,6 +103,12 @@ class ApiError(Exception):
 def not_found(kind: str, identity: object) -> ApiError:
     """404 for a record that does not exist."""
     return ApiError(404, f"no {kind} {identity!r}")
+
+
+def invalid_value(error: InvalidValue, location: str) -> ApiError:
+    """422 for a value the domain cannot use, naming where it was (e.g. ``body.stationId``)."""
+    details = [{"location": location, "message": error.reason, "type": "invalid_value"}]
+    return ApiError(422, error.reason, details=details)
 
 
 def error_response(
@@ -139,6 +152,9 @@ def install(api: FastAPI) -> None:
 
     async def on_domain_error(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, DomainError)
+        if isinstance(error, InvalidValue):  # native API: the body field in camelCase
+            answer = invalid_value(error, f"body.{to_camel(error.field)}")
+            return error_response(answer.status, answer.code, answer.message, answer.details)
         for kind, status, code in DOMAIN_ERRORS:
             if isinstance(error, kind):
                 headers = None

@@ -292,17 +292,18 @@ class CustomerService:
 
         return page_of(await self._uow.submit(work), page)
 
-    async def move_device(self, ref: DeviceRef, station_id: str, evse_id: int | None) -> Device:
-        """Correct which station or EVSE a device is (its EV charging information stays).
+    async def move_device(self, ref: DeviceRef, change: Callable[[Device], Device]) -> Device:
+        """Correct which station or EVSE a device is (its EV charging information stays):
+        `change` gets the stored device and returns it moved, in the same unit of work.
         Raises as `create_device`."""
 
         def work(repos: Repositories) -> Device:
             device = find_device(repos, ref).device
-            _check_point(repos, station_id, evse_id)
-            _check_conflict(repos, station_id, evse_id, device.id)
-            moved = replace(device, station_id=station_id, evse_id=evse_id)
-            if not repos.customers.save_device(moved):
-                _check_conflict(repos, station_id, evse_id, None)
+            moved = replace(change(device), id=device.id, gateway_id=device.gateway_id)
+            _check_point(repos, moved.station_id, moved.evse_id)
+            _check_conflict(repos, moved.station_id, moved.evse_id, device.id)
+            if not repos.customers.save_device(moved):  # taken meanwhile, by another node
+                _check_conflict(repos, moved.station_id, moved.evse_id, None)
             return moved
 
         return await self._uow.submit(work)

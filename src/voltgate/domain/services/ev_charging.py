@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from voltgate.domain.customers import (
     DevicePath,
@@ -41,11 +42,12 @@ def power_limit(repos: Repositories, path: DevicePath) -> PowerLimit:
 
 @dataclass(frozen=True, slots=True)
 class PlannedDevice:
-    """A device, its EV charging information and its charge plan as of the clock."""
+    """A device, its EV charging information and its charge plan as of `now`."""
 
     path: DevicePath
     info: EvChargingInfo
     plan: ChargePlan
+    now: datetime
 
 
 def _info(repos: Repositories, path: DevicePath) -> EvChargingInfo:
@@ -149,4 +151,4 @@ class EvChargingService:
             return path, _info(repos, path), power_limit(repos, path)
 
         path, info, power = await self._uow.submit(work)
-        return PlannedDevice(path, info, plan_charge(info.details, power, now))
+        return PlannedDevice(path, info, plan_charge(info.details, power, now), now)

@@ -196,29 +196,27 @@ def plan_charge(
         notes.append("smart mode switched off: charging now")
 
     start, status, smart = now, PlanStatus.ON_TIME, False
+    full_now = _at(now + duration, now, up=True)  # when charging from now would finish
     if deadline is None:
-        when = f"no deadline: charging now, full at {_at(now + duration, now)}"
+        when = f"no deadline: charging now, full at {full_now}"
         if smart_asked:
             notes.append("smart charging needs a deadline (FullyChargedBy)")
     elif deadline <= now:
         status = PlanStatus.DEADLINE_PASSED
-        when = (
-            f"deadline {_at(deadline, now)} is in the past: charging now, "
-            f"full at {_at(now + duration, now)}"
-        )
+        when = f"deadline {_at(deadline, now)} is in the past: charging now, full at {full_now}"
     elif deadline - duration < now:
         status = PlanStatus.DEADLINE_TOO_NEAR
         reached = _level_after(level, capacity, power_kw * efficiency, deadline - now)
         when = (
             f"deadline too near: at {_kw(power_kw)} only {_pct(min(reached, target_percent))} "
-            f"by {_at(deadline, now)}; charging now, full at {_at(now + duration, now)}"
+            f"by {_at(deadline, now)}; charging now, full at {full_now}"
         )
     elif smart_asked:
         smart = True
         start = max(now, _floor_minute(deadline - duration))
         when = f"starting {_at(start, now)} to finish by {_at(deadline, now)}"
     else:
-        when = f"charging now, full at {_at(now + duration, now)}, before {_at(deadline, now)}"
+        when = f"charging now, full at {full_now}, before {_at(deadline, now)}"
 
     end = start + duration
     slots = _slots(start, end, power_kw, _q(from_grid), level, capacity, efficiency, target_percent)
@@ -406,8 +404,11 @@ def _duration(span: timedelta) -> str:
     return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
 
 
-def _at(moment: datetime, now: datetime) -> str:
-    """A time of the plan: "06:00 UTC" on today's date, else with its date."""
+def _at(moment: datetime, now: datetime, *, up: bool = False) -> str:
+    """A time of the plan to the minute: "06:00 UTC" on today's date, else with its date.
+    An end (`up`) is rounded up, so that "full at" is never earlier than the truth."""
+    if up and moment != _floor_minute(moment):
+        moment = _floor_minute(moment) + timedelta(minutes=1)
     if moment.date() == now.date():
         return f"{moment:%H:%M} UTC"
     return f"{moment:%Y-%m-%d %H:%M} UTC"
