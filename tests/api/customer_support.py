@@ -79,3 +79,20 @@ async def chain(
     devices = f"{gateways}/{gateway['id']}/devices"
     device = data(await api.post(devices, json={"stationId": station_id, "evseId": evse_id}), 201)
     return Chain(customer, contract, gateway, device)
+
+
+def missing_steps(made: Chain) -> list[tuple[tuple[int, int, int, int], str]]:
+    """Paths (customer, contract number, gateway, device) with one step missing, each with
+    the 404 message that names it."""
+    c, n, g, d = (
+        made.customer["id"],
+        made.contract["contractNo"],
+        made.gateway["id"],
+        made.device["id"],
+    )
+    return [
+        ((c + 1, n, g, d), f"customer {c + 1} not found"),
+        ((c, n + 1, g, d), f"contract {n + 1} of customer {c} not found"),
+        ((c, n, g + 1, d), f"gateway {g + 1} of contract {n} not found"),
+        ((c, n, g, d + 1), f"device {d + 1} of gateway {g} not found"),
+    ]

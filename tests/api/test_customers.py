@@ -5,7 +5,7 @@ rules of devices (a station or EVSE of ours, once)."""
 from __future__ import annotations
 
 from tests.api.conftest import Api, data, error
-from tests.api.customer_support import CUSTOMERS, chain, station_with_evses
+from tests.api.customer_support import CUSTOMERS, chain, missing_steps, station_with_evses
 from voltgate.domain.access import Role
 
 
@@ -188,14 +188,8 @@ async def test_paths_name_the_first_missing_record(api: Api) -> None:
     is not found behind this one."""
     await station_with_evses(api, "CP-1")
     made = await chain(api)
-    c, n, g, d = made.customer["id"], 4711, made.gateway["id"], made.device["id"]
-    cases = [
-        ((c + 1, n, g, d), f"customer {c + 1} not found"),
-        ((c, n + 1, g, d), f"contract {n + 1} of customer {c} not found"),
-        ((c, n, g + 1, d), f"gateway {g + 1} of contract {n} not found"),
-        ((c, n, g, d + 1), f"device {d + 1} of gateway {g} not found"),
-    ]
-    for ids, message in cases:
+    d = made.device["id"]
+    for ids, message in missing_steps(made):
         url = "{}/{}/contracts/{}/gateways/{}/devices/{}".format(CUSTOMERS, *ids)
         assert error(await api.get(url), 404)["message"] == message
     gateways = made.gateway_url.rsplit("/", 1)[0]

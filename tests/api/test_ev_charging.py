@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Api, error
-from tests.api.customer_support import Chain, chain, station_with_evses
+from tests.api.customer_support import Chain, chain, missing_steps, station_with_evses
 from voltgate.app import Csms, running
 from voltgate.config import Settings
 from voltgate.domain.access import Role
@@ -85,7 +85,8 @@ async def test_post_creates_the_entity_as_the_reference_writes_it(api: Api, made
 
 async def test_text_json_both_ways_and_ids_may_be_left_out(api: Api, made: Chain) -> None:
     """A text/json body is read; Accept: text/json is answered so; a body without ids takes
-    them from the path; a time without offset is UTC."""
+    them from the path; a time without offset is UTC; a text/html body (as the reference
+    lists) is read as JSON, but never answered as text/html."""
     response = await api.post(
         made.reference_url,
         content=b'{"ChargingMode": 1, "FullyChargedBy": "2025-05-20T06:00:00"}',
@@ -97,23 +98,21 @@ async def test_text_json_both_ways_and_ids_may_be_left_out(api: Api, made: Chain
     assert entity["ChargingMode"] == 1 and entity["FullyChargedBy"] == "2025-05-20T06:00:00+00:00"
     assert {name: entity[name] for name in ids(made)} == ids(made)
     assert entity["SmartModeIsActive"] is None and entity["NetBatterySize"] is None
+    html = {"Content-Type": "text/html", "Accept": "text/html"}
+    response = await api.put(made.reference_url, content=b'{"BatteryLevel": 5}', headers=html)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/json"  # never a page
+    assert response.json()["BatteryLevel"] == 5
 
 
 async def test_each_missing_parent_is_named(api: Api, made: Chain) -> None:
     """POST (and GET) for a missing customer, contract, gateway or device: 404 naming it."""
-    c, n, g, d = made.customer["id"], 4711, made.gateway["id"], made.device["id"]
-    cases = [
-        ((c + 1, n, g, d), f"customer {c + 1} not found"),
-        ((c, n + 1, g, d), f"contract {n + 1} of customer {c} not found"),
-        ((c, n, g + 1, d), f"gateway {g + 1} of contract {n} not found"),
-        ((c, n, g, d + 1), f"device {d + 1} of gateway {g} not found"),
-    ]
-    for path_ids, message in cases:
+    for path_ids, message in missing_steps(made):
         url = "/api/customers/{}/contracts/{}/gateways/{}/evchargingdevices/{}".format(*path_ids)
         assert error(await api.post(url, json={"BatteryLevel": 5}), 404)["message"] == message
         assert error(await api.get(url), 404)["message"] == message
     assert error(await api.get(made.reference_url), 404)["message"] == (
-        f"device {d} has no EV charging information"
+        f"device {made.device['id']} has no EV charging information"
     )
 
 

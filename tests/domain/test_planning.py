@@ -214,3 +214,12 @@ def test_immediate_without_deadline_has_no_note() -> None:
     )
     assert plan.status is PlanStatus.ON_TIME and plan.start == NOW
     assert plan.explanation.endswith("no deadline: charging now, full at 2025-01-02 01:51 UTC")
+
+
+@pytest.mark.parametrize(
+    ("target", "efficiency"), [(Decimal(0), Decimal("0.9")), (Decimal(100), Decimal(0))]
+)
+def test_a_target_or_efficiency_out_of_range_is_a_bug(target: Decimal, efficiency: Decimal) -> None:
+    """A target of 0 % or an efficiency of 0 would divide by zero: refused up front."""
+    with pytest.raises(ValueError, match="efficiency"):
+        plan_charge(car(), GATEWAY, NOW, target_percent=target, efficiency=efficiency)

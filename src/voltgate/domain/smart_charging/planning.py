@@ -151,7 +151,12 @@ def plan_charge(
         now: the current time (aware UTC).
         target_percent: the level to charge to.
         efficiency: energy into the battery per energy from the grid (0 < e <= 1).
+
+    Raises:
+        ValueError: the target or the efficiency is out of range (a caller's bug).
     """
+    if not (0 < target_percent <= 100 and 0 < efficiency <= 1):
+        raise ValueError("target_percent must be in (0, 100] and efficiency in (0, 1]")
     capacity, size = _battery(details)
     level = details.battery_level_percent
     power_kw = power.kw if power.kw is not None and power.kw > 0 else None
@@ -251,26 +256,18 @@ class _Draft:
         """A plan that charges nothing (already full, or unknown data)."""
         level = self.details.battery_level_percent
         known = status is PlanStatus.ALREADY_FULL and self.deadline is not None
-        return ChargePlan(
-            status=status,
-            smart=False,
-            missing=missing,
-            battery_kwh=self.capacity,
-            battery_size=self.size,
-            level_percent=level,
-            target_percent=self.target,
-            power_kw=self.power_kw,
-            efficiency=self.efficiency,
-            energy_to_battery_kwh=Decimal(0),
-            energy_from_grid_kwh=Decimal(0),
-            start=None,
-            end=None,
-            duration=timedelta(0),
-            deadline=self.deadline,
-            target_reached_by_deadline=True if known else None,
-            level_at_deadline_percent=level if known else None,
-            slots=(),
-            explanation=explanation,
+        return self._plan(
+            status,
+            False,
+            missing,
+            level,
+            (Decimal(0), Decimal(0)),
+            None,
+            None,
+            (),
+            explanation,
+            reached=True if known else None,
+            at_deadline=level if known else None,
         )
 
     def charging(
@@ -298,23 +295,53 @@ class _Draft:
                 rate = self.power_kw * self.efficiency
                 reached = _level_after(level, self.capacity, rate, self.deadline - start)
                 at_deadline = min(reached, self.target)
+        energy = (_q(to_battery), _q(from_grid))
+        return self._plan(
+            status,
+            smart,
+            (),
+            level,
+            energy,
+            start,
+            end,
+            slots,
+            explanation,
+            reached=None if self.deadline is None else end <= self.deadline,
+            at_deadline=at_deadline,
+        )
+
+    def _plan(
+        self,
+        status: PlanStatus,
+        smart: bool,
+        missing: tuple[Missing, ...],
+        level: Decimal | None,
+        energy: tuple[Decimal, Decimal],
+        start: datetime | None,
+        end: datetime | None,
+        slots: tuple[Slot, ...],
+        explanation: str,
+        *,
+        reached: bool | None,
+        at_deadline: Decimal | None,
+    ) -> ChargePlan:
         return ChargePlan(
             status=status,
             smart=smart,
-            missing=(),
+            missing=missing,
             battery_kwh=self.capacity,
             battery_size=self.size,
             level_percent=level,
             target_percent=self.target,
             power_kw=self.power_kw,
             efficiency=self.efficiency,
-            energy_to_battery_kwh=_q(to_battery),
-            energy_from_grid_kwh=_q(from_grid),
+            energy_to_battery_kwh=energy[0],
+            energy_from_grid_kwh=energy[1],
             start=start,
             end=end,
-            duration=end - start,
+            duration=end - start if start is not None and end is not None else timedelta(0),
             deadline=self.deadline,
-            target_reached_by_deadline=None if self.deadline is None else end <= self.deadline,
+            target_reached_by_deadline=reached,
             level_at_deadline_percent=at_deadline,
             slots=slots,
             explanation=explanation,
