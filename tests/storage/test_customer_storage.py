@@ -81,3 +81,27 @@ async def test_creates_are_idempotent_by_their_key(db: Database) -> None:
     assert [c.id for c in customers] == [customer]
     assert stored_gateway is not None and stored_gateway.max_power_kw == Decimal("11.5")
     assert info is not None and info.details.battery_level_percent == Decimal("12.5")
+
+
+async def test_saves_refuse_a_taken_number_or_charging_point(db: Database) -> None:
+    """Renumbering onto another contract's number, or moving a device onto another
+    device's EVSE, writes nothing and says so (the check another node may race)."""
+
+    def work(repos: Repositories) -> tuple[bool, bool, bool, bool]:
+        repos.stations.add(Station("CP-1"))
+        customer = repos.customers.add_customer(Customer(0, "Ada", AT), KEY)
+        one = repos.customers.add_contract(Contract(0, customer, 1, AT), KEY)
+        two = repos.customers.add_contract(Contract(0, customer, 2, AT), OTHER)
+        assert one is not None and two is not None
+        gateway = repos.customers.add_gateway(Gateway(0, one, "G", Decimal(11), AT), KEY)
+        first = repos.customers.add_device(Device(0, gateway, "CP-1", 1, AT), KEY)
+        second = repos.customers.add_device(Device(0, gateway, "CP-1", 2, AT), OTHER)
+        assert first is not None and second is not None
+        return (
+            repos.customers.save_contract(Contract(two, customer, 1, AT)),
+            repos.customers.save_contract(Contract(two, customer, 3, AT)),
+            repos.customers.save_device(Device(second, gateway, "CP-1", 1, AT)),
+            repos.customers.save_device(Device(second, gateway, "CP-1", None, AT)),
+        )
+
+    assert await db.run(work) == (False, True, False, True)
