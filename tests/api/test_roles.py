@@ -14,6 +14,29 @@ from tests.api.conftest import Api, error
 from voltgate.api.auth import ROLE_EXTENSION, Admin, mark_access, route_access
 from voltgate.domain.access import Role
 
+# Customers are business data like id tokens: viewers read, operators write.
+_CONTRACT = "/api/v1/customers/{customerId}/contracts/{contractNo}"
+_GATEWAY = _CONTRACT + "/gateways/{gatewayAssetId}"
+_EV_INFO = (
+    "/api/customers/{customerId}/contracts/{contractNo}/gateways/{gatewayAssetId}"
+    "/evchargingdevices/{deviceAssetId}"
+)
+_LIST = {"GET": "VIEWER", "POST": "OPERATOR"}
+_ONE = {"GET": "VIEWER", "PATCH": "OPERATOR", "DELETE": "OPERATOR"}
+CUSTOMER_RESOURCES = {
+    "/api/v1/customers": _LIST,
+    "/api/v1/customers/{customerId}": _ONE,
+    "/api/v1/customers/{customerId}/contracts": _LIST,
+    _CONTRACT: _ONE,
+    _CONTRACT + "/gateways": _LIST,
+    _GATEWAY: _ONE,
+    _GATEWAY + "/devices": _LIST,
+    _GATEWAY + "/devices/{deviceAssetId}": _ONE,
+    _EV_INFO: {"POST": "OPERATOR", "GET": "VIEWER", "PUT": "OPERATOR", "DELETE": "OPERATOR"},
+    _EV_INFO + "/smartcharge": {"PATCH": "OPERATOR"},
+    _EV_INFO + "/chargeplan": {"GET": "VIEWER"},
+}
+
 # Every operation and the lowest role that may call it: the access design in one table.
 # Viewers read; operators also manage stations and id tokens; admins also remove stations
 # and manage users and API keys.
@@ -55,6 +78,11 @@ EXPECTED = {
     ("PUT", "/api/v1/stations/{stationId}/evses/{evseId}"): "OPERATOR",
     ("PATCH", "/api/v1/stations/{stationId}/evses/{evseId}"): "OPERATOR",
     ("POST", "/api/Ocpp"): "VIEWER",
+    **{
+        (method, path): role
+        for path, methods in CUSTOMER_RESOURCES.items()
+        for method, role in methods.items()
+    },
     **{
         ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"
         for name in (
@@ -144,6 +172,10 @@ async def test_role_matrix_over_http(api: Api) -> None:
         "evseId": "1",
         "userId": "usr_0000000000000000",
         "keyId": "key_0000000000000000",  # a dummy: the test's own keys must stay valid
+        "customerId": "1",
+        "contractNo": "1",
+        "gatewayAssetId": "1",
+        "deviceAssetId": "1",
     }
     failures = []
     for (method, path), operation in sorted((await _operations(api)).items()):

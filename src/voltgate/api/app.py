@@ -20,7 +20,9 @@ from voltgate.api.routes import (
     charge_point_lookup,
     charging_commands,
     commands,
+    customers,
     device_model_commands,
+    ev_charging,
     evses,
     maintenance_commands,
     reference,
@@ -86,6 +88,8 @@ def create_api(
         device_model_commands.router,
         evses.router,
         charge_point_lookup.router,
+        customers.router,
+        ev_charging.router,
     )
     for router in routers:
         api.include_router(mark_access(router))

@@ -23,12 +23,14 @@ from voltgate.domain.errors import (
     AlreadyExists,
     CommandFailed,
     CommandTimedOut,
+    Conflict,
     DomainError,
     InUse,
     InvalidCommand,
     InvalidTransition,
     InvalidValue,
     LoginThrottled,
+    NotFound,
     StaleVersion,
     StationOffline,
     UnknownEvse,
@@ -59,7 +61,6 @@ DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (UnknownStation, 404, "NOT_FOUND"),
     (UnknownToken, 404, "NOT_FOUND"),
     (UnknownEvse, 404, "NOT_FOUND"),
-    (InvalidValue, 422, "VALIDATION_FAILED"),
     (StaleVersion, 409, "CONFLICT"),
     (AlreadyExists, 409, "ALREADY_EXISTS"),
     (InUse, 409, "IN_USE"),
@@ -69,7 +70,10 @@ DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (LoginThrottled, 429, "TOO_MANY_REQUESTS"),
     (CommandTimedOut, 504, "STATION_TIMEOUT"),
     (CommandFailed, 502, "STATION_ERROR"),
+    (NotFound, 404, "NOT_FOUND"),
+    (Conflict, 409, "CONFLICT"),
 )
+# InvalidValue is a 422 with details, like a request validation problem: `invalid_value`.
 
 
 class ApiError(Exception):
@@ -105,11 +109,14 @@ def not_found(kind: str, identity: object) -> ApiError:
     return ApiError(404, f"no {kind} {identity!r}")
 
 
-def _invalid_value(error: InvalidValue) -> dict[str, str]:
-    """A domain rule's refusal in the shape of a request validation problem: the field as
-    the client named it (``body.network.gateway``), never the rejected value."""
-    location = ".".join(["body", *(to_camel(part) for part in error.field.split("."))])
-    return {"location": location, "message": error.reason, "type": "value_error"}
+def invalid_value(error: InvalidValue, location: str | None = None) -> ApiError:
+    """422 for a domain rule's refusal, in the shape of a request validation problem: where
+    the value was (by default the field as the native API names it, ``body.network.gateway``;
+    a reference endpoint passes its own spelling), never the rejected value."""
+    if location is None:
+        location = ".".join(["body", *(to_camel(part) for part in error.field.split("."))])
+    details = [{"location": location, "message": error.reason, "type": "value_error"}]
+    return ApiError(422, f"{location.removeprefix('body.')}: {error.reason}", details=details)
 
 
 def error_response(
@@ -153,16 +160,15 @@ def install(api: FastAPI) -> None:
 
     async def on_domain_error(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, DomainError)
+        if isinstance(error, InvalidValue):
+            answer = invalid_value(error)
+            return error_response(answer.status, answer.code, answer.message, answer.details)
         for kind, status, code in DOMAIN_ERRORS:
             if isinstance(error, kind):
-                headers = details = None
-                message = str(error)
+                headers = None
                 if isinstance(error, LoginThrottled):
                     headers = {"Retry-After": str(max(1, math.ceil(error.retry_after_s)))}
-                if isinstance(error, InvalidValue):
-                    details = [_invalid_value(error)]
-                    message = f"{details[0]['location'].removeprefix('body.')}: {error.reason}"
-                return error_response(status, code, message, details, headers)
+                return error_response(status, code, str(error), None, headers)
         return error_response(409, "CONFLICT", str(error))
 
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

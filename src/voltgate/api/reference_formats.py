@@ -23,6 +23,8 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_TYPES = ("application/xml", "text/xml")
 JSON_TYPES = ("application/json", "text/json")
+MAX_BODY = 16 * 1024
+"""The largest request body a reference endpoint reads (their bodies are a few fields)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,11 @@ Error tree::
       LoginThrottled            too many failed logins from one address; retry later
       InvalidCommand            a command cannot be sent to this station as asked
       UnknownEvse               the station has no EVSE with this id
-      InvalidValue              a value breaks a rule that needs the record (names the field)
+      InvalidValue              a value breaks a rule that needs more than the value itself:
+                                other fields, the stored records (names the field)
       StaleVersion              a change was based on an older version of the record
+      NotFound                  a record named by a request does not exist (customers, ...)
+      Conflict                  the records' state forbids the change (a device overlaps)
 """
 
 from __future__ import annotations
@@ -124,9 +127,18 @@ class UnknownEvse(DomainError):
         self.evse_id = evse_id
 
 
+class NotFound(DomainError):
+    """A record that a request names does not exist; the message says which, e.g.
+    "contract 3 of customer 7 not found"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
 class InvalidValue(DomainError):
-    """A value breaks a rule the domain checks (one that needs more than the value alone:
-    other fields, the stored record). `field` is the domain's dotted field name."""
+    """A value breaks a rule the domain checks that needs more than the value alone: other
+    fields, the stored records (it names a record that does not exist, contradicts another
+    value). `field` is the domain's dotted field name (snake_case)."""
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
@@ -143,3 +155,11 @@ class StaleVersion(DomainError):
         )
         self.given = given
         self.current = current
+
+
+class Conflict(DomainError):
+    """The change would leave the records inconsistent (e.g. a charging point in two
+    devices)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

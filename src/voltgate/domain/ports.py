@@ -18,6 +18,7 @@ from voltgate.domain.access import ApiKey, LoginToken, User
 from voltgate.domain.authorization import IdToken
 from voltgate.domain.certificates import Delivery, IssuedCertificate
 from voltgate.domain.commands import CommandRecord
+from voltgate.domain.customers import Contract, Customer, Device, EvChargingInfo, Gateway
 from voltgate.domain.device_model import DeviceVariable, ReportedVariable, StoredPart
 from voltgate.domain.events import StationEvent
 from voltgate.domain.queries import (
@@ -460,6 +461,117 @@ class ReservationRepository(Protocol):
 
     def list(self, query: ReservationQuery) -> list[Reservation]:
         """Reservations, newest first, before the cursor, filtered (up to ``limit + 1``)."""
+class CustomerRepository(Protocol):
+    """Customers, contracts, gateways, devices and EV charging information
+    (`domain.customers`).
+
+    Creates are idempotent by `key` (random per create request): run again after an
+    ambiguous commit, an `add_*` finds the row it inserted the first time and returns its
+    id. Lists are pages by ascending id (contracts: by contract number), after `after`, at
+    most `limit` rows. A `delete_*` removes the row only when nothing refers to it.
+    """
+
+    def add_customer(self, customer: Customer, key: bytes) -> int:
+        """Insert (its `id` is ignored); the new id."""
+        ...
+
+    def get_customer(self, customer_id: int) -> Customer | None:
+        """The customer, or None."""
+        ...
+
+    def list_customers(self, *, after: int | None, limit: int) -> list[Customer]:
+        """Customers by id."""
+        ...
+
+    def save_customer(self, customer: Customer) -> None:
+        """Overwrite the customer's name."""
+        ...
+
+    def delete_customer(self, customer_id: int) -> bool:
+        """Delete unless it has contracts; True when deleted."""
+        ...
+
+    def add_contract(self, contract: Contract, key: bytes) -> int | None:
+        """Insert; the new id, or None when the customer has a contract with this number."""
+        ...
+
+    def get_contract(self, customer_id: int, contract_no: int) -> Contract | None:
+        """The customer's contract with this number, or None."""
+        ...
+
+    def list_contracts(self, customer_id: int, *, after: int | None, limit: int) -> list[Contract]:
+        """A customer's contracts by contract number (`after`: a contract number)."""
+        ...
+
+    def save_contract(self, contract: Contract) -> bool:
+        """Overwrite the contract number; False when the customer has another contract
+        with that number (nothing written)."""
+        ...
+
+    def delete_contract(self, contract_id: int) -> bool:
+        """Delete unless it has gateways; True when deleted."""
+        ...
+
+    def add_gateway(self, gateway: Gateway, key: bytes) -> int:
+        """Insert; the new id."""
+        ...
+
+    def get_gateway(self, contract_id: int, gateway_id: int) -> Gateway | None:
+        """The contract's gateway, or None (also when the gateway belongs to another)."""
+        ...
+
+    def list_gateways(self, contract_id: int, *, after: int | None, limit: int) -> list[Gateway]:
+        """A contract's gateways by id."""
+        ...
+
+    def save_gateway(self, gateway: Gateway) -> None:
+        """Overwrite the gateway's name and power limit."""
+        ...
+
+    def delete_gateway(self, gateway_id: int) -> bool:
+        """Delete unless it has devices; True when deleted."""
+        ...
+
+    def add_device(self, device: Device, key: bytes) -> int | None:
+        """Insert; the new id, or None when the station or EVSE is a device already."""
+        ...
+
+    def get_device(self, gateway_id: int, device_id: int) -> Device | None:
+        """The gateway's device, or None (also when the device is behind another)."""
+        ...
+
+    def devices_of_station(self, station_id: str) -> list[Device]:
+        """The devices that are the station or one of its EVSEs."""
+        ...
+
+    def list_devices(self, gateway_id: int, *, after: int | None, limit: int) -> list[Device]:
+        """A gateway's devices by id."""
+        ...
+
+    def save_device(self, device: Device) -> bool:
+        """Overwrite the device's station and EVSE; False when that station or EVSE is
+        another device already (nothing written)."""
+        ...
+
+    def delete_device(self, device_id: int) -> bool:
+        """Delete unless it has EV charging information; True when deleted."""
+        ...
+
+    def add_ev_info(self, info: EvChargingInfo, key: bytes) -> bool:
+        """Insert unless the device has EV charging information; True when inserted (or
+        when this key inserted it before)."""
+        ...
+
+    def get_ev_info(self, device_id: int) -> EvChargingInfo | None:
+        """The device's EV charging information, or None."""
+        ...
+
+    def save_ev_info(self, info: EvChargingInfo) -> None:
+        """Overwrite the device's EV charging information (all but `created_at`)."""
+        ...
+
+    def delete_ev_info(self, device_id: int) -> bool:
+        """Delete the device's EV charging information; True when there was some."""
         ...
 
 
@@ -492,6 +604,8 @@ class Repositories(Protocol):
     def commands(self) -> CommandRepository: ...
     @property
     def reservations(self) -> ReservationRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

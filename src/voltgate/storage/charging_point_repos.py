@@ -1,4 +1,4 @@
-"""Storage of what operators state about stations, EVSEs and connectors (migration r0009).
+"""Storage of what operators state about stations, EVSEs and connectors (migration r0008).
 
 The rows of `stations`, `evses` and `connectors` map positionally onto the domain
 dataclasses (checked by a test); this module converts the enum and list columns both ways

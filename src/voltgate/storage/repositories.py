@@ -26,6 +26,7 @@ from voltgate.storage.charging_point_repos import (
     station_row,
 )
 from voltgate.storage.command_repos import SqlCommands
+from voltgate.storage.customer_repos import SqlCustomers
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.reservation_repos import SqlReservations
@@ -185,6 +186,7 @@ class SqlRepositories:
         "commands",
         "connection",
         "connectors",
+        "customers",
         "device_model",
         "events",
         "executor",
@@ -216,6 +218,7 @@ class SqlRepositories:
         )
         self.commands = SqlCommands(db, statements.commands)
         self.reservations = SqlReservations(db, statements.reservations)
+        self.customers = SqlCustomers(db, statements.customers)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

@@ -32,6 +32,7 @@ from voltgate.storage.access_repos import AccessStatements
 from voltgate.storage.bulk import MultiInsert, TrackedInsert, newest_register
 from voltgate.storage.charging_point_repos import ChargingPointStatements
 from voltgate.storage.command_repos import CommandStatements
+from voltgate.storage.customer_repos import CustomerStatements
 from voltgate.storage.device_model_repos import DeviceModelStatements
 from voltgate.storage.operator_repos import OperatorStatements
 from voltgate.storage.reservation_repos import ReservationStatements
@@ -356,6 +357,7 @@ class Statements:
         self.commands = CommandStatements(dialect)
         self.reservations = ReservationStatements(dialect)
         self.charging_points = ChargingPointStatements(dialect)
+        self.customers = CustomerStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

@@ -21,11 +21,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.types import JSON
 
-from voltgate.storage.types import PackedJson, UTCDateTime
+from voltgate.storage.types import DecimalText, PackedJson, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -68,7 +69,7 @@ stations = Table(
     Column("status_vendor_id", String()),
     Column("status_vendor_error_code", String()),
     Column("status_at", UTCDateTime()),
-    # Charging points (migration r0009): the reference clients' number, network settings.
+    # Charging points (migration r0008): the reference clients' number, network settings.
     Column("number", Integer()),
     Column("static_ip", Boolean()),
     Column("ipv4", Boolean()),
@@ -89,7 +90,7 @@ evses = Table(
     Column("evse_id", Integer(), primary_key=True, autoincrement=False),
     Column("last_register_wh", Float()),
     Column("last_register_at", UTCDateTime()),
-    # Charging points (migration r0009): what operators state (`domain.stations.Evse`).
+    # Charging points (migration r0008): what operators state (`domain.stations.Evse`).
     Column("number", Integer()),
     Column("version", Integer(), nullable=False, server_default=text("1")),
     Column("power_type", String()),
@@ -132,7 +133,7 @@ connectors = Table(
     Column("vendor_id", String()),
     Column("vendor_error_code", String()),
     Column("status_at", UTCDateTime()),
-    # Charging points (migration r0009): status change time; the operator's description.
+    # Charging points (migration r0008): status change time; the operator's description.
     Column("status_changed_at", UTCDateTime()),
     Column("connection_type", String()),
     Column("format", String()),
@@ -455,7 +456,7 @@ reservations = Table(
     Index("ix_reservations_station_id_id", "station_id", "id"),
     Index("ix_reservations_state_expires_at", "state", "expires_at"),
 )
-# --- Charging points (migration r0009_charging_points).
+# --- Charging points (migration r0008_charging_points).
 
 # Counters that hand out integer numbers (`stations.number`, `evses.number`): one row per
 # counter, incremented under its row lock, so nodes sharing a database never hand out a
@@ -471,3 +472,74 @@ counters = Table(
 Index("ix_stations_number", stations.c.number, unique=True)
 Index("ix_evses_number", evses.c.number, unique=True)
 Index("ix_evses_emi3_id", evses.c.emi3_id, unique=True)
+# --- Customers, contracts, gateways, devices, EV charging information (migration
+# --- r0009_customers; `domain.customers`). Ids are assigned here; `dedupe_key` (random per
+# --- create request) makes a create that runs again after an ambiguous commit a no-op.
+
+customers = Table(
+    "customers",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("name", String(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+)
+
+# A contract number is unique per customer: clients address contracts by it.
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("customer_id", Integer(), ForeignKey("customers.id"), nullable=False),
+    Column("contract_no", Integer(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    UniqueConstraint("customer_id", "contract_no"),
+)
+
+gateways = Table(
+    "gateways",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("contract_id", Integer(), ForeignKey("contracts.id"), nullable=False),
+    Column("name", String(), nullable=False),
+    Column("max_power_kw", DecimalText(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    Index("ix_gateways_contract_id_id", "contract_id", "id"),
+)
+
+# A device is a whole station (`evse_id` 0, as EVSE 0 stands for the station elsewhere) or
+# one EVSE of it; each at most once across the system.
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("gateway_id", Integer(), ForeignKey("gateways.id"), nullable=False),
+    Column("station_id", String(), ForeignKey("stations.id"), nullable=False),
+    Column("evse_id", Integer(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    UniqueConstraint("station_id", "evse_id"),
+    Index("ix_devices_gateway_id_id", "gateway_id", "id"),
+)
+
+# The EV charging information of a device (reference 03), one row per device at most.
+ev_charging_infos = Table(
+    "ev_charging_infos",
+    metadata,
+    Column("device_id", Integer(), ForeignKey("devices.id"), primary_key=True),
+    Column("charging_mode", Integer(), nullable=False),
+    Column("smart_mode_is_active", Boolean()),
+    Column("car_info_id", String()),
+    Column("car_manufacturer", String()),
+    Column("car_model", String()),
+    Column("car_generation", String()),
+    Column("gross_battery_kwh", DecimalText()),
+    Column("net_battery_kwh", DecimalText()),
+    Column("battery_level_percent", DecimalText()),
+    Column("fully_charged_by", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+)

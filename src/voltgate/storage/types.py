@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.dialects import postgresql
@@ -77,6 +78,24 @@ class PackedJson(TypeDecorator[str]):
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
         return None
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact Decimal on every backend, stored as its text.
+
+    SQLite has no decimal type (SQLAlchemy's Numeric goes through float there, and warns),
+    and amounts such as battery sizes and power limits must come back exactly as given.
+    Nothing is compared or summed in SQL, so text loses nothing.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
 
 def encode_flags(flags: frozenset[SuspectFlag]) -> str:

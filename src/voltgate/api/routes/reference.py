@@ -28,13 +28,12 @@ from voltgate.api.auth import Operator
 from voltgate.api.conventions import PRINTABLE, error_responses
 from voltgate.api.deps import ServicesDep
 from voltgate.api.errors import ApiError
-from voltgate.api.reference_formats import JSON_TYPES, XML_TYPES, XSI, media_of
+from voltgate.api.reference_formats import JSON_TYPES, MAX_BODY, XML_TYPES, XSI, media_of
 from voltgate.domain.commands import CommandRecord, CommandState, StartCharging
 
 router = APIRouter(tags=["reference"], responses=error_responses(401, 403, 404, 413, 415, 422))
 
 NAMESPACE = "http://schemas.datacontract.org/2004/07/IO.Swagger.Models"
-MAX_BODY = 16 * 1024
 
 
 # Free text of the reference (at most 255 characters), without the control characters no

@@ -18,7 +18,9 @@ from voltgate.domain.services.access import AccessService
 from voltgate.domain.services.authorization import AuthorizationService
 from voltgate.domain.services.charging_points import ChargingPointService
 from voltgate.domain.services.commands import CommandService, CommandSetup
+from voltgate.domain.services.customers import CustomerService
 from voltgate.domain.services.device_model import DeviceModelService
+from voltgate.domain.services.ev_charging import EvChargingService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.reservations import ReservationService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
@@ -57,7 +59,9 @@ __all__ = [
     "CommandSetup",
     "ConnectOutcome",
     "ConnectVerdict",
+    "CustomerService",
     "DeviceModelService",
+    "EvChargingService",
     "EventService",
     "IdToken",
     "MeterReading",
@@ -126,3 +130,5 @@ class Services:
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
         self.reservations = ReservationService(uow, clock)
         self.charging_points = ChargingPointService(uow, clock)
+        self.customers = CustomerService(uow, clock)
+        self.ev_charging = EvChargingService(uow, clock)

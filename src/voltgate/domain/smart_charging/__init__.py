@@ -1,2 +1,3 @@
-"""Smart charging: charging profiles and, later, the planning over them (pure functions over
-domain values; DESIGN.md, "domain/smart_charging")."""
+"""Smart charging: charging profiles (`profiles`) and planning over domain values (pure
+functions; DESIGN.md, "domain/smart_charging"). `planning` computes the charge plan of one
+device."""

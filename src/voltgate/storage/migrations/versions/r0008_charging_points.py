@@ -6,7 +6,7 @@ EvseId), public attributes, payment, roaming (Hubject) flags and dates, operator
 first activation, last change, soft delete. Connectors: when the status last changed, and
 the connector's kind and maxima. A counter table hands out the numbers.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-05
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
