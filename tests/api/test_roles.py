@@ -51,6 +51,17 @@ EXPECTED = {
     ("GET", "/api/v1/stations/{stationId}/commands"): "VIEWER",
     ("GET", "/api/v1/commands/{commandId}"): "VIEWER",
     ("POST", "/api/v1/ocpp/charger-connect"): "OPERATOR",
+    # Reference 04 and the catalog's native additions: viewers read, admins write.
+    ("GET", "/asset-management/v1/charging-station-models"): "VIEWER",
+    ("POST", "/asset-management/v1/charging-station-models"): "ADMIN",
+    ("GET", "/asset-management/v1/charging-station-models/{id}"): "VIEWER",
+    ("PATCH", "/asset-management/v1/charging-station-models/{id}"): "ADMIN",
+    ("POST", "/asset-management/v1/charging-station-models/{id}/archive"): "ADMIN",
+    ("GET", "/api/v1/station-models/export"): "VIEWER",
+    ("POST", "/api/v1/station-models/import"): "ADMIN",
+    ("GET", "/api/v1/station-models/{modelId}/configuration"): "VIEWER",
+    ("PUT", "/api/v1/station-models/{modelId}/configuration"): "ADMIN",
+    ("GET", "/api/v1/stations/{stationId}/configuration-drift"): "VIEWER",
     **{
         ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"
         for name in (
@@ -106,6 +117,8 @@ async def test_role_matrix_over_http(api: Api) -> None:
         "commandId": "1",
         "userId": "usr_0000000000000000",
         "keyId": "key_0000000000000000",  # a dummy: the test's own keys must stay valid
+        "id": "mdl_0000000001",
+        "modelId": "mdl_0000000001",
     }
     failures = []
     for (method, path), operation in sorted((await _operations(api)).items()):

@@ -15,7 +15,16 @@ from fastapi import FastAPI
 from voltgate import __version__
 from voltgate.api import errors
 from voltgate.api.auth import mark_access
-from voltgate.api.routes import access, commands, reference, stations, tokens, transactions
+from voltgate.api.routes import (
+    access,
+    commands,
+    model_catalog,
+    reference,
+    station_models,
+    stations,
+    tokens,
+    transactions,
+)
 from voltgate.api.routes.operations import HealthCheck, operations_router
 from voltgate.domain.access import DEFAULT_LOGIN_TOKEN_LIFETIME_S
 from voltgate.domain.services import Services
@@ -67,6 +76,8 @@ def create_api(
         transactions.router,
         commands.router,
         reference.router,
+        station_models.router,
+        model_catalog.router,
     )
     for router in routers:
         api.include_router(mark_access(router))

@@ -25,10 +25,13 @@ from voltgate.domain.errors import (
     DomainError,
     InUse,
     InvalidCommand,
+    InvalidStationModel,
     InvalidTransition,
     LoginThrottled,
+    ModelArchived,
     StationOffline,
     UnknownStation,
+    UnknownStationModel,
     UnknownToken,
 )
 
@@ -62,6 +65,9 @@ DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (LoginThrottled, 429, "TOO_MANY_REQUESTS"),
     (CommandTimedOut, 504, "STATION_TIMEOUT"),
     (CommandFailed, 502, "STATION_ERROR"),
+    (UnknownStationModel, 404, "NOT_FOUND"),
+    (ModelArchived, 409, "ARCHIVED"),
+    (InvalidStationModel, 422, "VALIDATION_FAILED"),
 )
 
 
@@ -144,7 +150,8 @@ def install(api: FastAPI) -> None:
                 headers = None
                 if isinstance(error, LoginThrottled):
                     headers = {"Retry-After": str(max(1, math.ceil(error.retry_after_s)))}
-                return error_response(status, code, str(error), None, headers)
+                details = error.details if isinstance(error, InvalidStationModel) else None
+                return error_response(status, code, str(error), details, headers)
         return error_response(409, "CONFLICT", str(error))
 
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from voltgate.api.conventions import (
     ApiModel,
@@ -35,6 +35,7 @@ from voltgate.api.enums import (
     TransactionStatus,
     connector_status,
 )
+from voltgate.api.station_model_schemas import ModelId
 from voltgate.domain import access, authorization
 from voltgate.domain.events import StationEvent
 from voltgate.domain.queries import EventEntry
@@ -170,12 +171,26 @@ class StationIn(ApiModel):
         default=None, description="HTTP Basic auth password (security profile 1/2), hashed."
     )
     registration: Registration = Registration.ACCEPTED
+    model_id: ModelId | None = Field(
+        default=None, description="Its model in the catalog (not an archived one)."
+    )
 
 
 class StationPatch(ApiModel):
-    """Changes to a station."""
+    """Changes to a station: at least one field. `modelId` null unlinks its model."""
 
-    registration: Registration
+    registration: Registration | None = None
+    model_id: ModelId | None = Field(
+        default=None, description="Its model in the catalog (not an archived one)."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> StationPatch:
+        if not self.model_fields_set:
+            raise ValueError("give registration and/or modelId")
+        if "registration" in self.model_fields_set and self.registration is None:
+            raise ValueError("registration cannot be null")
+        return self
 
 
 class StationPasswordIn(ApiModel):
@@ -205,6 +220,7 @@ class StationOut(ApiModel):
     error_code: str | None
     password_set: bool
     created_at: UtcDateTime | None
+    model_id: str | None = Field(description="Its model in the catalog, chosen or matched.")
 
     @classmethod
     def of(cls, station: Station) -> StationOut:
@@ -301,6 +317,7 @@ def _station_fields(station: Station) -> dict[str, Any]:
         "error_code": station.error_code,
         "password_set": station.password_hash is not None,
         "created_at": station.created_at,
+        "model_id": station.model_id,
     }
 
 

@@ -1,4 +1,4 @@
-"""The `voltgate` command: serve, db, station, token, ca, apikey, user, simulate.
+"""The `voltgate` command: serve, db, station, token, model, ca, apikey, user, simulate.
 
 One module per command group (`base` holds what they share); importing this package
 registers them all on the root group `cli`.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from voltgate.cli import access, security, serve, stations
+from voltgate.cli import access, models, security, serve, stations
 from voltgate.cli.base import build_settings, cli, event_loop_factory, run_async
 from voltgate.simulator.cli import simulate
 
@@ -20,6 +20,7 @@ __all__ = [
     "cli",
     "event_loop_factory",
     "main",
+    "models",
     "run_async",
     "security",
     "serve",

@@ -84,6 +84,8 @@ class Station:
     status_vendor_id: str | None = None
     status_vendor_error_code: str | None = None
     status_at: datetime | None = None
+    # The station's model in the catalog (`domain.station_models`), chosen or matched at boot.
+    model_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,8 @@ class BootVerdict:
     status: Registration
     interval_s: int
     current_time: datetime
+    # The station's model: its configuration keys are applied after an Accepted boot.
+    model_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

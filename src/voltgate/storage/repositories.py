@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from voltgate.domain.authorization import IdToken, TokenStatus, TokenType, token_key
 from voltgate.domain.events import StationEvent
+from voltgate.domain.station_models import format_model_id
 from voltgate.domain.stations import Connector, Evse, Registration, Station
 from voltgate.storage.access_repos import SqlAccess
 from voltgate.storage.command_repos import SqlCommands
@@ -24,6 +25,11 @@ from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.security_repos import SqlSecurity
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import Statements
+from voltgate.storage.station_model_repos import (
+    SqlStationConfiguration,
+    SqlStationModels,
+    station_model_number,
+)
 from voltgate.storage.transaction_repos import (
     SqlMeterValues,
     SqlTransactionEvents,
@@ -35,6 +41,7 @@ _STATION_FIELDS = tuple(f.name for f in fields(Station))
 _CONNECTOR_FIELDS = tuple(f.name for f in fields(Connector))
 _REGISTRATION = _STATION_FIELDS.index("registration")
 _BOOT_STATUS = _STATION_FIELDS.index("last_boot_status")
+_MODEL = _STATION_FIELDS.index("model_id")
 
 
 class SqlStations:
@@ -177,6 +184,8 @@ class SqlRepositories:
         "meter_values",
         "operator",
         "security",
+        "station_configuration",
+        "station_models",
         "stations",
         "tokens",
         "transaction_events",
@@ -200,6 +209,8 @@ class SqlRepositories:
             db, statements.operator, station_row=_station, transaction_row=transaction_row
         )
         self.commands = SqlCommands(db, statements.commands)
+        self.station_models = SqlStationModels(db, statements.station_models)
+        self.station_configuration = SqlStationConfiguration(db, statements.station_models)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""
@@ -211,6 +222,8 @@ def _station(row: Row) -> Station:
     values[_REGISTRATION] = Registration(values[_REGISTRATION])
     if values[_BOOT_STATUS] is not None:
         values[_BOOT_STATUS] = Registration(values[_BOOT_STATUS])
+    if values[_MODEL] is not None:
+        values[_MODEL] = format_model_id(values[_MODEL])
     return Station(*values)
 
 
@@ -219,4 +232,5 @@ def _station_params(station: Station) -> dict[str, Any]:
     params["registration"] = station.registration.value
     if station.last_boot_status is not None:
         params["last_boot_status"] = station.last_boot_status.value
+    params["model_id"] = station_model_number(station.model_id)
     return params

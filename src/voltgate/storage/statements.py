@@ -35,6 +35,7 @@ from voltgate.storage.device_model_repos import DeviceModelStatements
 from voltgate.storage.operator_repos import OperatorStatements
 from voltgate.storage.security_repos import SecurityStatements
 from voltgate.storage.sql import Compiled
+from voltgate.storage.station_model_repos import StationModelStatements
 from voltgate.storage.types import UTCDateTime
 
 TX_FIELDS = (
@@ -346,6 +347,7 @@ class Statements:
         self.access = AccessStatements(dialect)
         self.operator = OperatorStatements(dialect)
         self.commands = CommandStatements(dialect)
+        self.station_models = StationModelStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

@@ -20,6 +20,8 @@ from voltgate.domain.services.commands import CommandService, CommandSetup
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
+from voltgate.domain.services.station_configuration import StationConfigurationService
+from voltgate.domain.services.station_models import StationModelService
 from voltgate.domain.services.stations import StationService
 from voltgate.domain.services.transaction_events import (
     TransactionEventOutcome,
@@ -65,7 +67,9 @@ __all__ = [
     "Services",
     "StartRequest",
     "StartResult",
+    "StationConfigurationService",
     "StationEvent",
+    "StationModelService",
     "StationService",
     "StationView",
     "StatusReport",
@@ -120,3 +124,5 @@ class Services:
         )
         self.access = AccessService(uow, clock)
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
+        self.station_models = StationModelService(uow, clock, dialects=self.commands.dialects)
+        self.station_configuration = StationConfigurationService(uow, commands=self.commands)

@@ -8,9 +8,16 @@ from dataclasses import replace
 from datetime import datetime
 
 from voltgate.domain import credentials
-from voltgate.domain.errors import AlreadyExists, InUse, UnknownStation
+from voltgate.domain.errors import (
+    AlreadyExists,
+    InUse,
+    ModelArchived,
+    UnknownStation,
+    UnknownStationModel,
+)
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, StationQuery, page_of
+from voltgate.domain.station_models import StationModel
 from voltgate.domain.stations import (
     BootInfo,
     BootVerdict,
@@ -139,9 +146,14 @@ class StationService:
         def work(repos: Repositories) -> BootVerdict:
             station = _require(repos, station_id)
             status = station.registration
+            model_id = station.model_id
+            if model_id is None:
+                # One indexed lookup, and only for stations without a model.
+                model_id = repos.station_models.match(info.vendor, info.model)
             repos.stations.save(
                 replace(
                     station,
+                    model_id=model_id,
                     protocol=protocol,
                     vendor=info.vendor,
                     model=info.model,
@@ -157,7 +169,7 @@ class StationService:
                 )
             )
             # 1.6 §6.5: for Pending/Rejected, the interval is the wait before the next boot.
-            return BootVerdict(status, interval, now)
+            return BootVerdict(status, interval, now, model_id)
 
         return await self._uow.submit(work)
 
@@ -248,26 +260,56 @@ class StationService:
     # -- operator management (REST API) ---------------------------------------------------
 
     async def create(
-        self, station_id: str, password: str | None, *, registration: Registration
+        self,
+        station_id: str,
+        password: str | None,
+        *,
+        registration: Registration,
+        model_id: str | None = None,
     ) -> Station:
-        """Provision a new station.
+        """Provision a new station, of the model `model_id` when given.
 
         Raises:
             AlreadyExists: a station with this id exists (`add` updates one instead).
+            UnknownStationModel: no model `model_id`.
+            ModelArchived: the model is archived.
         """
         candidate = Station(
             station_id,
             password_hash=await _hash(password),
             registration=registration,
             created_at=self._clock(),
+            model_id=model_id,
         )
 
         def work(repos: Repositories) -> bool:
+            if model_id is not None:
+                _choosable(repos, model_id)
             return repos.stations.add(candidate)
 
         if not await self._uow.submit(work):
             raise AlreadyExists("station", station_id)
         return candidate
+
+    async def set_model(self, station_id: str, model_id: str | None) -> Station:
+        """Link the station to a model (None: unlink it). The model it has already stays
+        valid when archived.
+
+        Raises:
+            UnknownStation: no such station.
+            UnknownStationModel: no model `model_id`.
+            ModelArchived: the model is archived (and not the station's already).
+        """
+
+        def work(repos: Repositories) -> Station:
+            station = _require(repos, station_id)
+            if model_id is not None and model_id != station.model_id:
+                _choosable(repos, model_id)
+            station = replace(station, model_id=model_id)
+            repos.stations.save(station)
+            return station
+
+        return await self._uow.submit(work)
 
     async def list_page(self, query: StationQuery) -> Page[Station]:
         """One page of stations by id, filtered."""
@@ -341,6 +383,16 @@ def ensure_evse(repos: Repositories, station_id: str, evse_id: int) -> Evse:
         evse = Evse(station_id, evse_id)
         repos.connectors.add_evse(evse)
     return evse
+
+
+def _choosable(repos: Repositories, model_id: str) -> StationModel:
+    """The model a station may be given: it exists and is not archived."""
+    model = repos.station_models.get(model_id)
+    if model is None:
+        raise UnknownStationModel(model_id)
+    if model.is_archived:
+        raise ModelArchived(model_id, "it cannot be chosen for a station")
+    return model
 
 
 def _require(repos: Repositories, station_id: str) -> Station:
