@@ -150,7 +150,9 @@ def install(api: FastAPI) -> None:
                 headers = None
                 if isinstance(error, LoginThrottled):
                     headers = {"Retry-After": str(max(1, math.ceil(error.retry_after_s)))}
-                details = error.details if isinstance(error, InvalidStationModel) else None
+                details = None
+                if isinstance(error, InvalidStationModel):  # always about the request body
+                    details = [{**d, "location": f"body.{d['location']}"} for d in error.details]
                 return error_response(status, code, str(error), details, headers)
         return error_response(409, "CONFLICT", str(error))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from voltgate.api.command_schemas import CommandState
 from voltgate.api.conventions import (
@@ -25,7 +25,7 @@ from voltgate.domain import station_models as sm
 from voltgate.domain.catalog_import import CatalogEntry, ImportOutcome, ImportResult
 from voltgate.domain.station_configuration import DriftReport, DriftState, KeyDrift
 
-MODEL_ID_PATTERN = r"^mdl_[0-9]{10,18}$"
+MODEL_ID_PATTERN = r"^mdl_[0-9]{10}$"
 ModelId = Annotated[str, Field(pattern=MODEL_ID_PATTERN, examples=["mdl_0000000001"])]
 """A model's id: ``mdl_`` and its number, zero-padded (ids sort in creation order)."""
 
@@ -39,13 +39,23 @@ ImageUrl = Annotated[
 KeyName = Annotated[str, text_field(sm.MAX_KEY_NAME), Printable]
 KeyValue = Annotated[str, text_field(sm.MAX_KEY_VALUE, min_length=0), Printable]
 Protocol = Annotated[str, text_field(20), Printable]
-Rating = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+def _json_number(value: object) -> object:
+    # Reference 04 has these as JSON numbers: "32" or true are not (123.0 is, for an id).
+    if isinstance(value, str | bool):
+        raise ValueError("must be a JSON number")
+    return value
+
+
+ConnectorId = Annotated[int, BeforeValidator(_json_number), Field(ge=1, le=sm.MAX_CONNECTOR_ID)]
+Rating = Annotated[float, BeforeValidator(_json_number), Field(gt=0, allow_inf_nan=False)]
 
 
 class ConnectorIn(ApiModel):
     """A connector of the model (reference 04: every field required)."""
 
-    id: Annotated[int, Field(ge=1, le=sm.MAX_CONNECTOR_ID, description="The connector ID.")]
+    id: ConnectorId = Field(description="The connector ID (a whole number).")
     connection_type: sm.ConnectionType
     format: sm.ConnectorFormat
     max_amperage: Rating = Field(description="Maximum amperage in amps.")

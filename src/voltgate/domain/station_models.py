@@ -70,7 +70,7 @@ MAX_CONNECTOR_ID = 2**31 - 1  # it becomes an EVSE id: an OCPP integer
 
 _ID_PREFIX = "mdl_"
 _ID_DIGITS = 10
-_ID_PATTERN = re.compile(r"mdl_([0-9]{10,18})")
+_ID_PATTERN = re.compile(r"mdl_([0-9]{10})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ COLUMNS = (
 """The columns a `StationModel` is read from, in its field order."""
 WRITTEN = (*COLUMNS[1:], "vendor_key", "model_key")
 STATE_FIELDS = tuple(f.name for f in fields(KeyState))
+MAX_NUMBER = 2**31 - 1  # station_models.id is an INTEGER: a larger number names no model
 _APPLY_STATE = STATE_FIELDS.index("apply_state")
 
 
@@ -124,7 +125,7 @@ class SqlStationModels:
 
     def get(self, model_id: str) -> StationModel | None:
         number = parse_model_id(model_id)
-        if number is None:
+        if number is None or number > MAX_NUMBER:
             return None
         row = self._db.first(self._sql.get, {"_id": number})
         return None if row is None else _model(row)
@@ -142,14 +143,16 @@ class SqlStationModels:
         return None if row is None else format_model_id(int(row[0]))
 
     def page(self, query: ModelQuery) -> list[StationModel]:
-        after = query.page.after
+        after = None if query.page.after is None else parse_model_id(query.page.after)
+        if after is not None and after >= MAX_NUMBER:
+            return []  # no model comes after it
         rows = self._sql.page.rows(
             self._db,
             query.page.fetch,
             archived=query.archived,
             vendor=None if query.vendor is None else catalog_key(query.vendor),
             model=None if query.model is None else catalog_key(query.model),
-            after=None if after is None else parse_model_id(after),
+            after=after,
         )
         return [_model(row) for row in rows]
 
