@@ -321,6 +321,7 @@ async def test_filters_vendor_and_model_in_any_case(api: Api) -> None:
         ({"startingAfter": "42"}, "query.startingAfter"),
         ({"isArchived": "perhaps"}, "query.isArchived"),
         ({"vendor": "V" * 201}, "query.vendor"),
+        ({"model": "X\x00"}, "query.model"),
     ],
 )
 async def test_bad_list_parameters_are_named(api: Api, params: dict[str, Any], where: str) -> None:

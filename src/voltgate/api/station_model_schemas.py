@@ -219,7 +219,7 @@ class ModelConfigurationOut(ApiModel):
         return cls(
             model_id=model.id,
             configuration_keys=dict(model.configuration_keys),
-            key_mappings={key: dict(names) for key, names in model.key_mappings.items()},
+            key_mappings=sm.copy_mappings(model.key_mappings),
         )
 
 
@@ -259,7 +259,7 @@ class CatalogModelOut(StationModelOut):
 
     @classmethod
     def of(cls, model: sm.StationModel) -> CatalogModelOut:
-        mappings = {key: dict(names) for key, names in model.key_mappings.items()}
+        mappings = sm.copy_mappings(model.key_mappings)
         return cls(**_model_fields(model), key_mappings=mappings)
 
 

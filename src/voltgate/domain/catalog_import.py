@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from voltgate.domain.station_models import ModelDraft, StationModel, catalog_key, new_model
+from voltgate.domain.station_models import (
+    ModelDraft,
+    StationModel,
+    catalog_key,
+    copy_mappings,
+    new_model,
+)
 
 
 class ImportResult(enum.StrEnum):
@@ -138,7 +144,7 @@ def _updated(target: StationModel, entry: CatalogEntry, now: datetime) -> Statio
         friendly_name=draft.friendly_name,
         image_url=draft.image_url,
         configuration_keys=dict(draft.configuration_keys),
-        key_mappings={key: dict(names) for key, names in draft.key_mappings.items()},
+        key_mappings=copy_mappings(draft.key_mappings),
         is_archived=target.is_archived or entry.is_archived,
     )
     if changed == target:

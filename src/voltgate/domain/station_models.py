@@ -90,6 +90,11 @@ KeyMappings = Mapping[str, Mapping[str, str | None]]
 ``ocpp1.6`` / ``ocpp2.0.1``); None: the key is not applied on that version."""
 
 
+def copy_mappings(mappings: KeyMappings) -> dict[str, dict[str, str | None]]:
+    """Key mappings as plain dicts of their own (models never share them)."""
+    return {key: dict(names) for key, names in mappings.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class ModelDraft:
     """What an admin gives to create a model (or to update one, by import)."""
@@ -132,7 +137,7 @@ class StationModel:
             configuration_keys=dict(self.configuration_keys),
             friendly_name=self.friendly_name,
             image_url=self.image_url,
-            key_mappings={key: dict(names) for key, names in self.key_mappings.items()},
+            key_mappings=copy_mappings(self.key_mappings),
         )
 
 
@@ -169,7 +174,7 @@ def new_model(draft: ModelDraft, archived: bool, now: datetime) -> StationModel:
         power_type=draft.power_type,
         connectors=draft.connectors,
         configuration_keys=dict(draft.configuration_keys),
-        key_mappings={key: dict(names) for key, names in draft.key_mappings.items()},
+        key_mappings=copy_mappings(draft.key_mappings),
         image_url=draft.image_url,
         is_archived=archived,
         created_at=now,

@@ -25,6 +25,7 @@ from voltgate.domain.station_models import (
     PowerType,
     StationModel,
     catalog_key,
+    copy_mappings,
     format_model_id,
     parse_model_id,
 )
@@ -208,7 +209,7 @@ def _params(model: StationModel) -> dict[str, Any]:
             for connector in model.connectors
         ],
         "configuration_keys": dict(model.configuration_keys),
-        "key_mappings": {key: dict(names) for key, names in model.key_mappings.items()},
+        "key_mappings": copy_mappings(model.key_mappings),
         "image_url": model.image_url,
         "is_archived": model.is_archived,
         "created_at": model.created_at,
@@ -249,7 +250,7 @@ def _model(row: Row) -> StationModel:
             for c in connectors
         ),
         configuration_keys=dict(configuration_keys),
-        key_mappings={key: dict(names) for key, names in key_mappings.items()},
+        key_mappings=copy_mappings(key_mappings),
         image_url=image_url,
         is_archived=bool(is_archived),
         created_at=created_at,

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from voltgate.api.auth import Admin, Viewer
-from voltgate.api.conventions import Data, Page, error_responses
+from voltgate.api.conventions import PRINTABLE, Data, Page, error_responses
 from voltgate.api.deps import Limit, ServicesDep
 from voltgate.api.errors import ApiError, not_found
 from voltgate.api.station_model_schemas import (
@@ -51,11 +51,19 @@ async def list_models(
     ] = None,
     vendor: Annotated[
         str | None,
-        Query(max_length=MAX_TEXT, description="Only models of this vendor (any letter case)."),
+        Query(
+            max_length=MAX_TEXT,
+            pattern=PRINTABLE,
+            description="Only models of this vendor (any letter case).",
+        ),
     ] = None,
     model: Annotated[
         str | None,
-        Query(max_length=MAX_TEXT, description="Only models of this name (any letter case)."),
+        Query(
+            max_length=MAX_TEXT,
+            pattern=PRINTABLE,
+            description="Only models of this name (any letter case).",
+        ),
     ] = None,
     is_archived: Annotated[
         bool,

@@ -39,6 +39,7 @@ from voltgate.domain.station_models import (
     ModelQuery,
     StationModel,
     check_draft,
+    copy_mappings,
     new_model,
 )
 
@@ -146,7 +147,7 @@ class StationModelService:
             return replace(
                 model,
                 configuration_keys=dict(keys),
-                key_mappings={key: dict(names) for key, names in mappings.items()},
+                key_mappings=copy_mappings(mappings),
                 updated_at=now,
             )
 
