@@ -109,7 +109,7 @@ async def update_station(
     after its next Accepted boot."""
     if "model_id" in body.model_fields_set:
         try:
-            await services.stations.set_model(station_id, body.model_id)
+            await services.station_models.link(station_id, body.model_id)
         except UnknownStationModel as error:
             raise _no_such_model(error) from None
     if body.registration is not None:

@@ -1,5 +1,6 @@
 """The station model catalog's use cases: create, read, list, rename, archive, change the
-configuration keys, export and import (`domain.station_models`, `domain.catalog_import`).
+configuration keys, export and import (`domain.station_models`, `domain.catalog_import`),
+and link a station to a model.
 
 Configuration keys are checked against the OCPP versions the CSMS speaks before anything is
 stored: each key must be sendable (as 1.6 ChangeConfiguration / GetConfiguration or 2.0.1
@@ -28,6 +29,7 @@ from voltgate.domain.errors import (
     ModelArchived,
     Problem,
     SecretSetting,
+    UnknownStation,
     UnknownStationModel,
 )
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
@@ -42,6 +44,7 @@ from voltgate.domain.station_models import (
     copy_mappings,
     new_model,
 )
+from voltgate.domain.stations import Station
 
 DEDUPE_KEY_BYTES = 16
 
@@ -189,6 +192,28 @@ class StationModelService:
 
         return await self._uow.submit(work)
 
+    async def link(self, station_id: str, model_id: str | None) -> Station:
+        """Link a station to a model (None: unlink it). The model it has already stays
+        valid when archived; its keys reach the station at its next Accepted boot.
+
+        Raises:
+            UnknownStation: no such station.
+            UnknownStationModel: no model `model_id`.
+            ModelArchived: the model is archived (and not the station's already).
+        """
+
+        def work(repos: Repositories) -> Station:
+            station = repos.stations.get(station_id)
+            if station is None:
+                raise UnknownStation(station_id)
+            if model_id is not None and model_id != station.model_id:
+                choosable_model(repos, model_id)
+            station = replace(station, model_id=model_id)
+            repos.stations.save(station)
+            return station
+
+        return await self._uow.submit(work)
+
     def check(self, draft: ModelDraft) -> list[Problem]:
         """Every catalog rule `draft` breaks (`station_models.check_draft`), and every
         configuration key no OCPP version can take (see the module docstring)."""
@@ -233,6 +258,21 @@ class StationModelService:
                 Problem(("configurationKeys", key), f"no OCPP version can take it: {reasons}")
             )
         return problems
+
+
+def choosable_model(repos: Repositories, model_id: str) -> StationModel:
+    """The model a station may be given (in a unit of work): it exists and is not archived.
+
+    Raises:
+        UnknownStationModel: no model `model_id`.
+        ModelArchived: it is archived.
+    """
+    model = repos.station_models.get(model_id)
+    if model is None:
+        raise UnknownStationModel(model_id)
+    if model.is_archived:
+        raise ModelArchived(model_id, "it cannot be chosen for a station")
+    return model
 
 
 def _changed(

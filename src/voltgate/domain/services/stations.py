@@ -8,16 +8,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from voltgate.domain import credentials
-from voltgate.domain.errors import (
-    AlreadyExists,
-    InUse,
-    ModelArchived,
-    UnknownStation,
-    UnknownStationModel,
-)
+from voltgate.domain.errors import AlreadyExists, InUse, UnknownStation
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, StationQuery, page_of
-from voltgate.domain.station_models import StationModel
+from voltgate.domain.services.station_models import choosable_model
 from voltgate.domain.stations import (
     BootInfo,
     BootVerdict,
@@ -284,32 +278,12 @@ class StationService:
 
         def work(repos: Repositories) -> bool:
             if model_id is not None:
-                _choosable(repos, model_id)
+                choosable_model(repos, model_id)
             return repos.stations.add(candidate)
 
         if not await self._uow.submit(work):
             raise AlreadyExists("station", station_id)
         return candidate
-
-    async def set_model(self, station_id: str, model_id: str | None) -> Station:
-        """Link the station to a model (None: unlink it). The model it has already stays
-        valid when archived.
-
-        Raises:
-            UnknownStation: no such station.
-            UnknownStationModel: no model `model_id`.
-            ModelArchived: the model is archived (and not the station's already).
-        """
-
-        def work(repos: Repositories) -> Station:
-            station = _require(repos, station_id)
-            if model_id is not None and model_id != station.model_id:
-                _choosable(repos, model_id)
-            station = replace(station, model_id=model_id)
-            repos.stations.save(station)
-            return station
-
-        return await self._uow.submit(work)
 
     async def list_page(self, query: StationQuery) -> Page[Station]:
         """One page of stations by id, filtered."""
@@ -383,16 +357,6 @@ def ensure_evse(repos: Repositories, station_id: str, evse_id: int) -> Evse:
         evse = Evse(station_id, evse_id)
         repos.connectors.add_evse(evse)
     return evse
-
-
-def _choosable(repos: Repositories, model_id: str) -> StationModel:
-    """The model a station may be given: it exists and is not archived."""
-    model = repos.station_models.get(model_id)
-    if model is None:
-        raise UnknownStationModel(model_id)
-    if model.is_archived:
-        raise ModelArchived(model_id, "it cannot be chosen for a station")
-    return model
 
 
 def _require(repos: Repositories, station_id: str) -> Station:
