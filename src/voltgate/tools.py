@@ -110,6 +110,7 @@ def view_dict(view: StationView) -> dict[str, Any]:
         "lastHeartbeatAt": _when(st.last_heartbeat_at),
         "status": st.status,
         "passwordSet": st.password_hash is not None,
+        "modelId": st.model_id,
         "connectors": [
             {
                 "evseId": c.evse_id,
@@ -143,6 +144,7 @@ def view_text(view: StationView) -> str:
         f"  last boot      {data['lastBootAt'] or '-'}"
         f"   last heartbeat {data['lastHeartbeatAt'] or '-'}",
         f"  status         {data['status'] or '-'}",
+        f"  model          {data['modelId'] or '-'}",
         "",
         "Connectors",
     ]

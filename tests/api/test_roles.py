@@ -83,6 +83,17 @@ EXPECTED = {
         for path, methods in CUSTOMER_RESOURCES.items()
         for method, role in methods.items()
     },
+    # Reference 04 and the catalog's native additions: viewers read, admins write.
+    ("GET", "/asset-management/v1/charging-station-models"): "VIEWER",
+    ("POST", "/asset-management/v1/charging-station-models"): "ADMIN",
+    ("GET", "/asset-management/v1/charging-station-models/{id}"): "VIEWER",
+    ("PATCH", "/asset-management/v1/charging-station-models/{id}"): "ADMIN",
+    ("POST", "/asset-management/v1/charging-station-models/{id}/archive"): "ADMIN",
+    ("GET", "/api/v1/station-models/export"): "VIEWER",
+    ("POST", "/api/v1/station-models/import"): "ADMIN",
+    ("GET", "/api/v1/station-models/{modelId}/configuration"): "VIEWER",
+    ("PUT", "/api/v1/station-models/{modelId}/configuration"): "ADMIN",
+    ("GET", "/api/v1/stations/{stationId}/configuration-drift"): "VIEWER",
     **{
         ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"
         for name in (
@@ -176,6 +187,8 @@ async def test_role_matrix_over_http(api: Api) -> None:
         "contractNo": "1",
         "gatewayAssetId": "1",
         "deviceAssetId": "1",
+        "id": "mdl_0000000001",
+        "modelId": "mdl_0000000001",
     }
     failures = []
     for (method, path), operation in sorted((await _operations(api)).items()):

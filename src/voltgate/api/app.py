@@ -25,8 +25,10 @@ from voltgate.api.routes import (
     ev_charging,
     evses,
     maintenance_commands,
+    model_catalog,
     reference,
     reservations,
+    station_models,
     stations,
     tokens,
     transactions,
@@ -90,6 +92,8 @@ def create_api(
         charge_point_lookup.router,
         customers.router,
         ev_charging.router,
+        station_models.router,
+        model_catalog.router,
     )
     for router in routers:
         api.include_router(mark_access(router))

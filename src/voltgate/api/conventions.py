@@ -42,6 +42,14 @@ def _text(max_length: int, min_length: int = 1) -> Any:
     return Field(min_length=min_length, max_length=max_length, pattern=PRINTABLE)
 
 
+def text_field(max_length: int, min_length: int = 1) -> Any:
+    """The length and pattern of a text type: ``Annotated[str, text_field(n), Printable]``."""
+    return _text(max_length, min_length)
+
+
+Printable = AfterValidator(_printable)
+"""Refuses characters the PRINTABLE pattern lets through but that are not printable."""
+
 Name = Annotated[str, _text(200), AfterValidator(_printable)]
 """A name for people to read (users, API keys)."""
 

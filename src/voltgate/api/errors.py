@@ -27,14 +27,17 @@ from voltgate.domain.errors import (
     DomainError,
     InUse,
     InvalidCommand,
+    InvalidStationModel,
     InvalidTransition,
     InvalidValue,
     LoginThrottled,
+    ModelArchived,
     NotFound,
     StaleVersion,
     StationOffline,
     UnknownEvse,
     UnknownStation,
+    UnknownStationModel,
     UnknownToken,
 )
 
@@ -72,6 +75,9 @@ DOMAIN_ERRORS: tuple[tuple[type[DomainError], int, str], ...] = (
     (CommandFailed, 502, "STATION_ERROR"),
     (NotFound, 404, "NOT_FOUND"),
     (Conflict, 409, "CONFLICT"),
+    (UnknownStationModel, 404, "NOT_FOUND"),
+    (ModelArchived, 409, "ARCHIVED"),
+    (InvalidStationModel, 422, "VALIDATION_FAILED"),
 )
 # InvalidValue is a 422 with details, like a request validation problem: `invalid_value`.
 
@@ -168,7 +174,10 @@ def install(api: FastAPI) -> None:
                 headers = None
                 if isinstance(error, LoginThrottled):
                     headers = {"Retry-After": str(max(1, math.ceil(error.retry_after_s)))}
-                return error_response(status, code, str(error), None, headers)
+                details = None
+                if isinstance(error, InvalidStationModel):  # always about the request body
+                    details = [{**d, "location": f"body.{d['location']}"} for d in error.details]
+                return error_response(status, code, str(error), details, headers)
         return error_response(409, "CONFLICT", str(error))
 
     async def on_unexpected(_: Request, error: Exception) -> JSONResponse:

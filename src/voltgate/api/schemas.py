@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from voltgate.api.charging_point_schemas import EvseOut, NetworkIn, NetworkOut
 from voltgate.api.conventions import (
@@ -36,6 +36,7 @@ from voltgate.api.enums import (
     TransactionStatus,
     connector_status,
 )
+from voltgate.api.station_model_schemas import ModelId
 from voltgate.domain import access, authorization
 from voltgate.domain.charging_points import EvseView
 from voltgate.domain.events import StationEvent
@@ -172,14 +173,28 @@ class StationIn(ApiModel):
         default=None, description="HTTP Basic auth password (security profile 1/2), hashed."
     )
     registration: Registration = Registration.ACCEPTED
+    model_id: ModelId | None = Field(
+        default=None, description="Its model in the catalog (not an archived one)."
+    )
 
 
 class StationPatch(ApiModel):
-    """Changes to a station; what is left out stays. `network` replaces the station's
-    network settings as a whole."""
+    """Changes to a station: at least one field; what is left out stays. `network` replaces
+    the station's network settings as a whole; `modelId` null unlinks its model."""
 
     registration: Registration | None = None
     network: NetworkIn | None = None
+    model_id: ModelId | None = Field(
+        default=None, description="Its model in the catalog (not an archived one)."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> StationPatch:
+        if not self.model_fields_set:
+            raise ValueError("give registration, network and/or modelId")
+        if "registration" in self.model_fields_set and self.registration is None:
+            raise ValueError("registration cannot be null")
+        return self
 
 
 class StationPasswordIn(ApiModel):
@@ -209,6 +224,7 @@ class StationOut(ApiModel):
     error_code: str | None
     password_set: bool
     created_at: UtcDateTime | None
+    model_id: str | None = Field(description="Its model in the catalog, chosen or matched.")
 
     @classmethod
     def of(cls, station: Station) -> StationOut:
@@ -265,6 +281,7 @@ def _station_fields(station: Station) -> dict[str, Any]:
         "error_code": station.error_code,
         "password_set": station.password_hash is not None,
         "created_at": station.created_at,
+        "model_id": station.model_id,
     }
 
 

@@ -1,5 +1,5 @@
-"""The `voltgate` command: serve, db, station, token, transaction, command, ca, apikey,
-user, simulate.
+"""The `voltgate` command: serve, db, station, token, model, transaction, command, ca,
+apikey, user, simulate.
 
 One module per command group (`base` holds what they share); importing this package
 registers them all on the root group `cli`.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from voltgate.cli import access, commands, operations, security, serve, stations
+from voltgate.cli import access, commands, models, operations, security, serve, stations
 from voltgate.cli.base import build_settings, cli, event_loop_factory, run_async
 from voltgate.simulator.cli import simulate
 
@@ -22,6 +22,7 @@ __all__ = [
     "commands",
     "event_loop_factory",
     "main",
+    "models",
     "operations",
     "run_async",
     "security",

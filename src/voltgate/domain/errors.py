@@ -19,10 +19,16 @@ Error tree::
       StaleVersion              a change was based on an older version of the record
       NotFound                  a record named by a request does not exist (customers, ...)
       Conflict                  the records' state forbids the change (a device overlaps)
+        SecretSetting           the command would carry a station password (rotation only)
+      UnknownStationModel       no model with this id in the catalog
+      ModelArchived             the model is archived: not again, and not for a station
+      InvalidStationModel       a model or a catalog breaks the catalog's rules (per field)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -163,3 +169,55 @@ class Conflict(DomainError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+class SecretSetting(InvalidCommand):
+    """The command would set a station's password, which only the password rotation may
+    do: a command record keeps its payload, and a password is never stored in clear
+    (Security Whitepaper / 2.0.1 A01.FR.08, A01.FR.09)."""
+
+
+class UnknownStationModel(DomainError):
+    """No model with this id is in the catalog."""
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__(f"unknown station model {model_id!r}")
+        self.model_id = model_id
+
+
+class ModelArchived(DomainError):
+    """The model is archived: it cannot be archived again, nor chosen for a station."""
+
+    def __init__(self, model_id: str, action: str) -> None:
+        super().__init__(f"station model {model_id!r} is archived: {action}")
+        self.model_id = model_id
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule: where (field names and list indexes, as reference 04 and the
+    catalog document spell them) and why."""
+
+    location: tuple[str | int, ...]
+    message: str
+
+
+class InvalidStationModel(DomainError):
+    """A model (or a catalog to import) breaks the catalog's rules; `details` lists each
+    problem with its location, as the API's validation errors do."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{_where(first)}: {first.message}{more}")
+        self.problems = tuple(problems)
+
+    @property
+    def details(self) -> list[dict[str, str]]:
+        """The problems in the shape of the API's 422 details."""
+        return [
+            {"location": _where(problem), "message": problem.message, "type": "station_model"}
+            for problem in self.problems
+        ]
+
+
+def _where(problem: Problem) -> str:
+    return ".".join(str(part) for part in problem.location)

@@ -31,6 +31,8 @@ from voltgate.domain.queries import (
 from voltgate.domain.readings import MeterReading, MeterRecord
 from voltgate.domain.reservations import Reservation, ReservationQuery
 from voltgate.domain.security import PasswordKind, StationSecurity
+from voltgate.domain.station_configuration import KeyState
+from voltgate.domain.station_models import ModelQuery, StationModel
 from voltgate.domain.stations import Connector, Evse, Station
 from voltgate.domain.transaction_events import StoredTransactionEvent
 from voltgate.domain.transactions import Transaction
@@ -572,6 +574,45 @@ class CustomerRepository(Protocol):
 
     def delete_ev_info(self, device_id: int) -> bool:
         """Delete the device's EV charging information; True when there was some."""
+class StationModelRepository(Protocol):
+    """The station model catalog (`domain.station_models`). Models are never deleted."""
+
+    def add(self, model: StationModel, key: bytes) -> str:
+        """Insert `model` (its `id` is ignored) unless `key` exists; the model's id either
+        way. Ids follow creation order."""
+        ...
+
+    def get(self, model_id: str) -> StationModel | None:
+        """The model, or None (also for a string that is not a model id)."""
+        ...
+
+    def save(self, model: StationModel) -> None:
+        """Overwrite the stored model `model.id`."""
+        ...
+
+    def match(self, vendor: str, model: str) -> str | None:
+        """The id of the newest non-archived model with this vendor and model (any letter
+        case), or None: one indexed lookup (the BootNotification path)."""
+        ...
+
+    def page(self, query: ModelQuery) -> list[StationModel]:
+        """Models by id after the cursor, filtered (up to ``limit + 1``)."""
+        ...
+
+    def all(self) -> list[StationModel]:
+        """The whole catalog, archived models too, by id."""
+        ...
+
+
+class StationConfigurationRepository(Protocol):
+    """What the CSMS last read and set of each model key on each station."""
+
+    def list(self, station_id: str) -> list[KeyState]:
+        """A station's key states, by key."""
+        ...
+
+    def replace(self, station_id: str, states: Sequence[KeyState]) -> None:
+        """Make `states` the station's key states (those of other keys are removed)."""
         ...
 
 
@@ -606,6 +647,10 @@ class Repositories(Protocol):
     def reservations(self) -> ReservationRepository: ...
     @property
     def customers(self) -> CustomerRepository: ...
+    @property
+    def station_models(self) -> StationModelRepository: ...
+    @property
+    def station_configuration(self) -> StationConfigurationRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,9 @@ class Station:
     ocpp_server_fqdn: str | None = None
     ocpp_server_ip: str | None = None
 
+    # The station's model in the catalog (`domain.station_models`), chosen or matched at boot.
+    model_id: str | None = None
+
     @property
     def network(self) -> NetworkSettings:
         """The station's network settings as one value (its fields are named alike)."""
@@ -255,6 +258,8 @@ class BootVerdict:
     status: Registration
     interval_s: int
     current_time: datetime
+    # The station's model: its configuration keys are applied after an Accepted boot.
+    model_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

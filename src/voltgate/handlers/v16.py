@@ -13,6 +13,7 @@ from voltgate.domain.authorization import AuthStatus, TokenDecision
 from voltgate.domain.meter import MeterSample, sample
 from voltgate.domain.stations import BootInfo, Registration, StatusReport
 from voltgate.domain.transactions import StartRequest, StopRequest
+from voltgate.handlers.boot import after_boot
 from voltgate.handlers.router import Context, Router
 from voltgate.ocpp import wire
 from voltgate.ocpp.errors import OcppVersion
@@ -95,6 +96,7 @@ async def boot_notification(
         str(OcppVersion.V16),
     )
     ctx.connection.accepted = verdict.status is Registration.ACCEPTED
+    after_boot(ctx, verdict)
     return m.BootNotificationResponse(
         status=_REGISTRATION[verdict.status],
         current_time=verdict.current_time,

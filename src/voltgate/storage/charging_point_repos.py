@@ -23,6 +23,7 @@ from sqlalchemy.engine import Dialect
 
 from voltgate.domain.charging_points import EDITABLE
 from voltgate.domain.equipment import ConnectionType, ConnectorFormat, PowerType
+from voltgate.domain.station_models import format_model_id
 from voltgate.domain.stations import (
     CalibrationLaw,
     Connector,
@@ -35,6 +36,7 @@ from voltgate.domain.stations import (
 )
 from voltgate.storage import tables as t
 from voltgate.storage.sql import Compiled, Executor, Row
+from voltgate.storage.station_model_repos import station_model_number
 from voltgate.storage.types import UTCDateTime
 
 STATION_FIELDS = tuple(f.name for f in fields(Station))
@@ -60,6 +62,7 @@ _CONNECTOR_ENUMS: dict[str, type[Any]] = {
     "format": ConnectorFormat,
 }
 _DNS = STATION_FIELDS.index("dns_servers")
+_MODEL = STATION_FIELDS.index("model_id")
 
 
 def _decode(names: tuple[str, ...], enums: dict[str, type[Any]], row: Row) -> list[Any]:
@@ -83,6 +86,8 @@ def station_row(row: Row) -> Station:
     """A `stations` row as a Station."""
     values = _decode(STATION_FIELDS, _STATION_ENUMS, row)
     values[_DNS] = tuple(values[_DNS].split(",")) if values[_DNS] else ()
+    if values[_MODEL] is not None:  # stored as the catalog's number
+        values[_MODEL] = format_model_id(values[_MODEL])
     return Station(*values)
 
 
@@ -90,6 +95,7 @@ def station_params(station: Station) -> dict[str, Any]:
     """A Station as `stations` column values."""
     params = _encode(STATION_FIELDS, _STATION_ENUMS, station)
     params["dns_servers"] = ",".join(station.dns_servers) or None
+    params["model_id"] = station_model_number(station.model_id)
     return params
 
 

@@ -45,6 +45,15 @@ def upgrade(url: str, revision: str = "head") -> None:
     _with_connection(url, run)
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Migrate the schema back to `revision` (each revision's ``downgrade``)."""
+
+    def run(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), revision)
+
+    _with_connection(url, run)
+
+
 def current(url: str) -> str | None:
     """The revision the database is at, or None for an empty database."""
 

@@ -33,6 +33,10 @@ from voltgate.storage.reservation_repos import SqlReservations
 from voltgate.storage.security_repos import SqlSecurity
 from voltgate.storage.sql import Executor
 from voltgate.storage.statements import Statements
+from voltgate.storage.station_model_repos import (
+    SqlStationConfiguration,
+    SqlStationModels,
+)
 from voltgate.storage.transaction_repos import (
     SqlMeterValues,
     SqlTransactionEvents,
@@ -194,6 +198,8 @@ class SqlRepositories:
         "operator",
         "reservations",
         "security",
+        "station_configuration",
+        "station_models",
         "stations",
         "tokens",
         "transaction_events",
@@ -219,6 +225,8 @@ class SqlRepositories:
         self.commands = SqlCommands(db, statements.commands)
         self.reservations = SqlReservations(db, statements.reservations)
         self.customers = SqlCustomers(db, statements.customers)
+        self.station_models = SqlStationModels(db, statements.station_models)
+        self.station_configuration = SqlStationConfiguration(db, statements.station_models)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

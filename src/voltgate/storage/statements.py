@@ -38,6 +38,7 @@ from voltgate.storage.operator_repos import OperatorStatements
 from voltgate.storage.reservation_repos import ReservationStatements
 from voltgate.storage.security_repos import SecurityStatements
 from voltgate.storage.sql import Compiled
+from voltgate.storage.station_model_repos import StationModelStatements
 from voltgate.storage.types import UTCDateTime
 
 TX_FIELDS = (
@@ -358,6 +359,7 @@ class Statements:
         self.reservations = ReservationStatements(dialect)
         self.charging_points = ChargingPointStatements(dialect)
         self.customers = CustomerStatements(dialect)
+        self.station_models = StationModelStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

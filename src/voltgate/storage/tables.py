@@ -81,6 +81,9 @@ stations = Table(
     Column("ntp_server", String()),
     Column("ocpp_server_fqdn", String()),
     Column("ocpp_server_ip", String()),
+    # Migration r0010_station_models: the station's model in the catalog (`station_models.id`;
+    # no foreign key, so that SQLite can add the column in place, see the migration).
+    Column("model_id", Integer()),
 )
 
 evses = Table(
@@ -542,4 +545,51 @@ ev_charging_infos = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("dedupe_key", KEY, nullable=False, unique=True),
+)
+
+# --- Station model catalog, reference 04 (migration r0010_station_models).
+
+# One row per model (`domain.station_models`); never deleted, only archived. The public id is
+# `id` formatted (``mdl_`` and ten digits), so ids sort in creation order. `vendor_key` and
+# `model_key` are the casefolded vendor and model a booting station is matched on.
+station_models = Table(
+    "station_models",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("dedupe_key", KEY, nullable=False, unique=True),
+    Column("vendor", String(), nullable=False),
+    Column("model", String(), nullable=False),
+    Column("vendor_key", String(), nullable=False),
+    Column("model_key", String(), nullable=False),
+    Column("friendly_name", String()),
+    Column("power_type", String(), nullable=False),
+    Column("connectors", JSON(), nullable=False),
+    Column("configuration_keys", JSON(), nullable=False),
+    Column("key_mappings", JSON(), nullable=False),
+    Column("image_url", String()),
+    Column("is_archived", Boolean(), nullable=False, server_default=text("false")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_station_models_vendor_key_model_key_id", "vendor_key", "model_key", "id"),
+    Index("ix_station_models_is_archived_id", "is_archived", "id"),
+)
+
+# What the CSMS last read and set of each model configuration key on each station
+# (`domain.station_configuration.KeyState`, fields in this column order).
+station_configuration = Table(
+    "station_configuration",
+    metadata,
+    Column("station_id", String(), ForeignKey("stations.id"), primary_key=True),
+    Column("key", String(), primary_key=True),
+    Column("station_key", String(), nullable=False),
+    Column("actual", String()),
+    Column("found", Boolean(), nullable=False),
+    Column("read_at", UTCDateTime()),
+    Column("read_command_id", Integer(), ForeignKey("commands.id")),
+    Column("apply_command_id", Integer(), ForeignKey("commands.id")),
+    Column("apply_value", String()),
+    Column("apply_state", String()),
+    Column("apply_status", String()),
+    Column("apply_reason", String()),
+    Column("applied_at", UTCDateTime()),
 )

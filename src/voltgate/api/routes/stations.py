@@ -17,7 +17,7 @@ from voltgate.api.conventions import (
     to_domain,
 )
 from voltgate.api.deps import NumberPage, ServicesDep, TextPage
-from voltgate.api.errors import not_found
+from voltgate.api.errors import ApiError, not_found
 from voltgate.api.schemas import (
     PasswordRotationOut,
     StationDetail,
@@ -27,7 +27,7 @@ from voltgate.api.schemas import (
     StationPasswordIn,
     StationPatch,
 )
-from voltgate.domain.errors import InvalidValue, UnknownStation
+from voltgate.domain.errors import InvalidValue, UnknownStation, UnknownStationModel
 from voltgate.domain.queries import EventQuery, StationQuery
 from voltgate.domain.services import Services
 from voltgate.domain.stations import Registration
@@ -75,9 +75,15 @@ async def create_station(
 ) -> Data[StationDetail]:
     """The station may then connect to ``ws://host:9000/ocpp/{id}`` (with this password,
     when one is given). 409 when the id exists."""
-    station = await services.stations.create(
-        body.id, body.password, registration=to_domain(Registration, body.registration)
-    )
+    try:
+        station = await services.stations.create(
+            body.id,
+            body.password,
+            registration=to_domain(Registration, body.registration),
+            model_id=body.model_id,
+        )
+    except UnknownStationModel as error:
+        raise _no_such_model(error) from None
     return await _detail(services, station.id)
 
 
@@ -91,24 +97,40 @@ async def get_station(
 
 @router.patch(
     "/{stationId}",
-    summary="Accept, hold or reject a station; set its network settings",
-    responses=error_responses(404),
+    summary="Accept, hold or reject a station; set its network settings; choose its model",
+    responses=error_responses(404, 409),
 )
 async def update_station(
     station_id: StationId, body: StationPatch, _: Operator, services: ServicesDep
 ) -> Data[StationDetail]:
     """The station hears its registration in the answer to its next BootNotification.
     `network` replaces the station's network settings as a whole (checked together: the
-    gateway in the subnet, addresses of an enabled IP version, ...)."""
+    gateway in the subnet, addresses of an enabled IP version, ...). `modelId` links it to
+    a catalog model (409 for an archived one, unless it is the station's already), null
+    unlinks it; the model's configuration keys are applied after its next Accepted boot."""
     if body.network is not None:
         try:
             await services.charging_points.set_network(station_id, body.network.settings())
         except InvalidValue as problem:
             raise InvalidValue(f"network.{problem.field}", problem.reason) from None
+    if "model_id" in body.model_fields_set:
+        try:
+            await services.station_models.link(station_id, body.model_id)
+        except UnknownStationModel as error:
+            raise _no_such_model(error) from None
     if body.registration is not None:
         registration = to_domain(Registration, body.registration)
         await services.stations.set_registration(station_id, registration)
     return await _detail(services, station_id)
+
+
+def _no_such_model(error: UnknownStationModel) -> ApiError:
+    """A body naming a model that does not exist: 422 on that field (the path is fine)."""
+    return ApiError(
+        422,
+        str(error),
+        details=[{"location": "body.modelId", "message": str(error), "type": "unknown_model"}],
+    )
 
 
 @router.put(

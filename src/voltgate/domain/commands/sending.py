@@ -148,6 +148,18 @@ class CommandDialect(Protocol):
         """ACCEPTED or REJECTED, with the station's status and reason."""
         ...
 
+    def read_values(self, action: str, answer: dict[str, Any]) -> dict[str, str | None]:
+        """The settings a `GetConfiguration` answer reports, by key in the form
+        `SetConfiguration` takes, casefolded (keys and component/variable names are
+        case-insensitive in both versions); a known key without a value maps to None. Keys
+        the station does not know or would not read are left out."""
+        ...
+
+    def same_value(self, expected: str, actual: str) -> bool:
+        """Whether a setting read back equals the value set (by the version's rules for
+        configuration values)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Submitted:

@@ -24,6 +24,8 @@ from voltgate.domain.services.ev_charging import EvChargingService
 from voltgate.domain.services.events import EventService
 from voltgate.domain.services.reservations import ReservationService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
+from voltgate.domain.services.station_configuration import StationConfigurationService
+from voltgate.domain.services.station_models import StationModelService
 from voltgate.domain.services.stations import StationService
 from voltgate.domain.services.transaction_events import (
     TransactionEventOutcome,
@@ -73,7 +75,9 @@ __all__ = [
     "Services",
     "StartRequest",
     "StartResult",
+    "StationConfigurationService",
     "StationEvent",
+    "StationModelService",
     "StationService",
     "StationView",
     "StatusReport",
@@ -132,3 +136,5 @@ class Services:
         self.charging_points = ChargingPointService(uow, clock)
         self.customers = CustomerService(uow, clock)
         self.ev_charging = EvChargingService(uow, clock)
+        self.station_models = StationModelService(uow, clock, dialects=self.commands.dialects)
+        self.station_configuration = StationConfigurationService(uow, commands=self.commands)

@@ -76,6 +76,11 @@ class CommandService:
         self._window = timedelta(seconds=setup.link_window_s)
         self._tasks: set[asyncio.Task[CommandRecord]] = set()
 
+    @property
+    def dialects(self) -> Mapping[str, CommandDialect]:
+        """How each OCPP version spells the commands, by subprotocol name."""
+        return self._dialects
+
     async def send(
         self, station_id: str, command: Command, requested_by: str | None
     ) -> CommandRecord:

@@ -11,6 +11,7 @@ from voltgate.domain import credentials
 from voltgate.domain.errors import AlreadyExists, InUse, UnknownStation
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, StationQuery, page_of
+from voltgate.domain.services.station_models import choosable_model
 from voltgate.domain.stations import (
     BootInfo,
     BootVerdict,
@@ -139,9 +140,14 @@ class StationService:
         def work(repos: Repositories) -> BootVerdict:
             station = _require(repos, station_id)
             status = station.registration
+            model_id = station.model_id
+            if model_id is None:
+                # One indexed lookup, and only for stations without a model.
+                model_id = repos.station_models.match(info.vendor, info.model)
             repos.stations.save(
                 replace(
                     station,
+                    model_id=model_id,
                     protocol=protocol,
                     vendor=info.vendor,
                     model=info.model,
@@ -157,7 +163,7 @@ class StationService:
                 )
             )
             # 1.6 §6.5: for Pending/Rejected, the interval is the wait before the next boot.
-            return BootVerdict(status, interval, now)
+            return BootVerdict(status, interval, now, model_id)
 
         return await self._uow.submit(work)
 
@@ -254,21 +260,31 @@ class StationService:
     # -- operator management (REST API) ---------------------------------------------------
 
     async def create(
-        self, station_id: str, password: str | None, *, registration: Registration
+        self,
+        station_id: str,
+        password: str | None,
+        *,
+        registration: Registration,
+        model_id: str | None = None,
     ) -> Station:
-        """Provision a new station.
+        """Provision a new station, of the model `model_id` when given.
 
         Raises:
             AlreadyExists: a station with this id exists (`add` updates one instead).
+            UnknownStationModel: no model `model_id`.
+            ModelArchived: the model is archived.
         """
         candidate = Station(
             station_id,
             password_hash=await _hash(password),
             registration=registration,
             created_at=self._clock(),
+            model_id=model_id,
         )
 
         def work(repos: Repositories) -> bool:
+            if model_id is not None:
+                choosable_model(repos, model_id)
             return repos.stations.add(candidate)
 
         if not await self._uow.submit(work):

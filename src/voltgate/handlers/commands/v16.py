@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from voltgate.domain import commands as c
-from voltgate.domain.errors import InvalidCommand
+from voltgate.domain.errors import InvalidCommand, SecretSetting
 from voltgate.handlers.commands import certificates, charging, firmware, local_list, reservations
 from voltgate.handlers.commands.common import (
     ACCEPTED,
@@ -106,7 +106,7 @@ class V16Commands:
         if action == "ChangeConfiguration" and str(payload["key"]).casefold() == SECRET_KEY:
             # Security Whitepaper A01.FR.08/09: the password is never stored in clear, and
             # a command record keeps its payload; the rotation endpoint sets it instead.
-            raise InvalidCommand("AuthorizationKey is set by the password rotation only")
+            raise SecretSetting("AuthorizationKey is set by the password rotation only")
         return action, payload
 
     def redacted(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +118,20 @@ class V16Commands:
         if reader is not None:
             return reader(answer)
         return read_status(answer, ACCEPTED_STATUSES.get(action, ACCEPTED))
+
+    def read_values(self, action: str, answer: dict[str, Any]) -> dict[str, str | None]:
+        if action != "GetConfiguration":
+            return {}
+        # §6.24: configurationKey lists the recognised keys (value optional), unknownKey the
+        # others; keys are CiString50.
+        return {
+            str(entry["key"]).casefold(): entry.get("value")
+            for entry in answer.get("configurationKey") or []
+        }
+
+    def same_value(self, expected: str, actual: str) -> bool:
+        # §6.9: ChangeConfiguration.req value is CiString500, case-insensitive.
+        return expected.casefold() == actual.casefold()
 
 
 def _read_configuration(answer: Payload) -> c.Outcome:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from voltgate.domain import commands as c
-from voltgate.domain.errors import InvalidCommand
+from voltgate.domain.errors import InvalidCommand, SecretSetting
 from voltgate.handlers.commands import (
     certificates,
     charging,
@@ -127,7 +127,7 @@ class V201Commands:
         if action == "SetVariables" and any(map(_is_password, payload["setVariableData"])):
             # A01.FR.08/09: the password is never stored in clear, and a command record
             # keeps its payload; the password rotation endpoint sets it instead.
-            raise InvalidCommand(
+            raise SecretSetting(
                 "SecurityCtrlr.BasicAuthPassword is set by the password rotation only"
             )
         return action, payload
@@ -145,6 +145,25 @@ class V201Commands:
             # B05.FR.04 (RebootRequired): set, effective after a reboot.
             return _variables(answer.get("setVariableResult") or [], ACCEPTED | {"RebootRequired"})
         return read_status(answer, ACCEPTED_STATUSES.get(action, ACCEPTED))
+
+    def read_values(self, action: str, answer: dict[str, Any]) -> dict[str, str | None]:
+        if action != "GetVariables":
+            return {}
+        # B06.FR.10: Accepted carries the value; UnknownComponent, UnknownVariable (B06.FR.06,
+        # 07), NotSupportedAttributeType (FR.08) and Rejected (write-only, FR.09) do not.
+        # B06.FR.13: an unset value is an empty string.
+        return {
+            f"{result['component']['name']}.{result['variable']['name']}".casefold(): str(
+                result.get("attributeValue", "")
+            )
+            for result in answer.get("getVariableResult") or []
+            if result.get("attributeStatus") == "Accepted"
+        }
+
+    def same_value(self, expected: str, actual: str) -> bool:
+        # attributeValue is a case-sensitive string (part 2 §2.1.4: only identifierString
+        # is case-insensitive).
+        return expected == actual
 
 
 def _payload(command: c.Command, context: c.BuildContext) -> tuple[str, Payload]:

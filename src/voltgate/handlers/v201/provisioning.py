@@ -19,6 +19,7 @@ from voltgate.domain.device_model import (
     VariableAddress,
 )
 from voltgate.domain.stations import BootInfo, Registration, StatusReport
+from voltgate.handlers.boot import after_boot
 from voltgate.handlers.router import Context
 from voltgate.handlers.v201 import base
 from voltgate.ocpp.errors import OcppVersion
@@ -56,6 +57,7 @@ async def boot_notification(
         _PROTOCOL,
     )
     ctx.connection.accepted = verdict.status is Registration.ACCEPTED
+    after_boot(ctx, verdict)
     return m.BootNotificationResponse(
         status=_REGISTRATION[verdict.status],
         current_time=verdict.current_time,
