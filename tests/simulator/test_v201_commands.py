@@ -329,7 +329,7 @@ async def test_certificate_signed_is_stored_or_rejected_with_a_security_event_a0
     signed = {"certificateChain": PEM, "certificateType": "ChargingStationCertificate"}
     assert await result(csms, "CertificateSigned", signed) == {"status": "Accepted"}
     state = station.simulation.stations[0].state
-    assert state.certificates == {"ChargingStationCertificate": PEM}  # type: ignore[attr-defined]
+    assert state.certificates == {"ChargingStationCertificate": PEM}
     assert await result(csms, "CertificateSigned", {"certificateChain": "junk"}) == {
         "status": "Rejected"
     }
