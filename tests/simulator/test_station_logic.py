@@ -157,3 +157,16 @@ def test_impossible_settings_are_refused(overrides: dict[str, object], message: 
     settings: dict[str, object] = {"url": "ws://h/ocpp"} | overrides
     with pytest.raises(ConfigError, match=message):
         SimulationConfig(**settings)  # type: ignore[arg-type]
+
+
+def test_a_disabled_local_list_is_not_supported_and_booleans_stay_booleans() -> None:
+    """LocalAuthListEnabled takes only true or false (§9.1); set to false, SendLocalList is
+    NotSupported and GetLocalListVersion reports -1 (§5.10, §5.15)."""
+    state = _state()
+    change = {"key": "LocalAuthListEnabled", "value": "maybe"}
+    assert answer(state, "ChangeConfiguration", change).payload == {"status": "Rejected"}
+    change["value"] = "false"
+    assert answer(state, "ChangeConfiguration", change).payload == {"status": "Accepted"}
+    full = {"listVersion": 1, "updateType": "Full"}
+    assert answer(state, "SendLocalList", full).payload == {"status": "NotSupported"}
+    assert answer(state, "GetLocalListVersion", {}).payload == {"listVersion": -1}

@@ -22,9 +22,10 @@ after the transaction ends"). `composite.py` stacks what is installed. No I/O he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 Payload = dict[str, Any]
 
@@ -73,6 +74,79 @@ class Profile:
         return (self.valid_from is None or at >= self.valid_from) and (
             self.valid_to is None or at < self.valid_to
         )
+
+
+class WirePeriod(Protocol):
+    """A ChargingSchedulePeriod as both versions' wire models spell it."""
+
+    @property
+    def start_period(self) -> int: ...
+    @property
+    def limit(self) -> float: ...
+    @property
+    def number_phases(self) -> int | None: ...
+
+
+class WireSchedule(Protocol):
+    """A ChargingSchedule as both versions' wire models spell it."""
+
+    @property
+    def charging_rate_unit(self) -> str: ...
+    @property
+    def charging_schedule_period(self) -> Sequence[WirePeriod]: ...
+    @property
+    def start_schedule(self) -> datetime | None: ...
+    @property
+    def duration(self) -> int | None: ...
+
+
+class WireProfile(Protocol):
+    """The fields of a ChargingProfile both versions' wire models spell alike."""
+
+    @property
+    def stack_level(self) -> int: ...
+    @property
+    def charging_profile_kind(self) -> str: ...
+    @property
+    def recurrency_kind(self) -> str | None: ...
+    @property
+    def valid_from(self) -> datetime | None: ...
+    @property
+    def valid_to(self) -> datetime | None: ...
+
+
+def decoded(
+    profile: WireProfile,
+    schedule: WireSchedule,
+    *,
+    profile_id: int,
+    evse_id: int,
+    purpose: str,
+    transaction_id: str | None,
+    wire: Payload,
+) -> Profile:
+    """A `Profile` from a decoded SetChargingProfile of either version; what the versions
+    spell differently (the id's name, 1.6 ChargePointMaxProfile, one schedule or a list of
+    them) is given by the caller."""
+    return Profile(
+        id=profile_id,
+        evse_id=evse_id,
+        stack_level=profile.stack_level,
+        purpose=purpose,
+        kind=profile.charging_profile_kind,
+        unit=schedule.charging_rate_unit,
+        periods=tuple(
+            Period(p.start_period, p.limit, p.number_phases)
+            for p in schedule.charging_schedule_period
+        ),
+        wire=wire,
+        recurrency=profile.recurrency_kind,
+        valid_from=profile.valid_from,
+        valid_to=profile.valid_to,
+        start=schedule.start_schedule,
+        duration_s=schedule.duration,
+        transaction_id=transaction_id,
+    )
 
 
 class ChargingProfiles:

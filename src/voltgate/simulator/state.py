@@ -254,6 +254,14 @@ class StationState:
                 changed.append(connector.connector_id)
         return changed
 
+    def running_transactions(self) -> dict[int, str]:
+        """The id of the transaction running on each connector that has one."""
+        return {
+            c.connector_id: str(c.transaction.transaction_id)
+            for c in self.connectors
+            if c.transaction is not None
+        }
+
     def charging(self) -> Charging:
         """What stacking the charging profiles needs (composite.py)."""
         running = {

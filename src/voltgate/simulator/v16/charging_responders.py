@@ -16,7 +16,7 @@ from voltgate.ocpp.v16 import messages as m
 from voltgate.simulator import composite
 from voltgate.simulator.followups import Answer, status_changes
 from voltgate.simulator.local_list import Entry
-from voltgate.simulator.profiles import STATION_MAX, Period, Profile
+from voltgate.simulator.profiles import STATION_MAX, decoded
 from voltgate.simulator.reservations import Reservation
 from voltgate.simulator.v16 import payloads
 from voltgate.simulator.v16.state import V16State
@@ -56,31 +56,16 @@ def _set_charging_profile(state: V16State, payload: Payload) -> Answer:
     request = wire.decode(m.SetChargingProfileRequest, payload)
     cs = request.cs_charging_profiles
     schedule = cs.charging_schedule
-    profile = Profile(
-        id=cs.charging_profile_id,
+    profile = decoded(
+        cs,
+        schedule,
+        profile_id=cs.charging_profile_id,
         evse_id=request.connector_id,
-        stack_level=cs.stack_level,
         purpose=_PURPOSE.get(cs.charging_profile_purpose, cs.charging_profile_purpose),
-        kind=cs.charging_profile_kind,
-        unit=schedule.charging_rate_unit,
-        periods=tuple(
-            Period(p.start_period, p.limit, p.number_phases)
-            for p in schedule.charging_schedule_period
-        ),
-        wire=payload["csChargingProfiles"],
-        recurrency=cs.recurrency_kind,
-        valid_from=cs.valid_from,
-        valid_to=cs.valid_to,
-        start=schedule.start_schedule,
-        duration_s=schedule.duration,
         transaction_id=None if cs.transaction_id is None else str(cs.transaction_id),
+        wire=payload["csChargingProfiles"],
     )
-    running = {
-        c.connector_id: str(c.transaction.transaction_id)
-        for c in state.connectors
-        if c.transaction is not None
-    }
-    refused = state.profiles.install(profile, running)
+    refused = state.profiles.install(profile, state.running_transactions())
     return Answer({"status": "Rejected" if refused else "Accepted"})
 
 

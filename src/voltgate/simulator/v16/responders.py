@@ -111,7 +111,7 @@ def _change_configuration(state: V16State, payload: Payload) -> Answer:
     entry = state.configuration.get(key)
     if entry is None:
         return Answer({"status": "NotSupported"})
-    if entry.readonly or (entry.integer and not (value.isdigit() and int(value) >= 0)):
+    if entry.readonly or not entry.accepts(value):
         return Answer({"status": "Rejected"})
     entry.value = value
     if key == "HeartbeatInterval" and int(value) > 0:

@@ -22,6 +22,17 @@ class ConfigKey:
     readonly: bool = False
     integer: bool = False
 
+    @property
+    def boolean(self) -> bool:
+        """A boolean key (§9: "true" or "false"), which keeps only those two values."""
+        return self.value in ("true", "false")
+
+    def accepts(self, value: str) -> bool:
+        """Whether `value` fits the key's type (a non-negative integer, a boolean)."""
+        if self.integer:
+            return value.isdigit()
+        return value in ("true", "false") if self.boolean else True
+
 
 def core_configuration(connectors: int, heartbeat_s: float, meter_s: float) -> dict[str, ConfigKey]:
     """The Core profile keys of OCPP 1.6 §9.1 with the values a typical AC station reports."""

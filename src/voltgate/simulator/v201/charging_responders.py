@@ -16,7 +16,7 @@ from voltgate.ocpp.v201 import messages as m
 from voltgate.simulator import composite
 from voltgate.simulator.followups import Answer, Notify, Step, status_changes
 from voltgate.simulator.local_list import Entry
-from voltgate.simulator.profiles import Period, Profile
+from voltgate.simulator.profiles import decoded
 from voltgate.simulator.reservations import Reservation
 from voltgate.simulator.v201.state import V201State
 
@@ -71,31 +71,16 @@ def _set_charging_profile(state: V201State, payload: Payload) -> Answer:
     schedule = cs.charging_schedule[0]
     if any((p.number_phases or 3) > 3 for p in schedule.charging_schedule_period):
         return _refuse_profile("the EVSE has 3 phases (K01.FR.45)")
-    profile = Profile(
-        id=cs.id,
+    profile = decoded(
+        cs,
+        schedule,
+        profile_id=cs.id,
         evse_id=request.evse_id,
-        stack_level=cs.stack_level,
         purpose=cs.charging_profile_purpose,
-        kind=cs.charging_profile_kind,
-        unit=schedule.charging_rate_unit,
-        periods=tuple(
-            Period(p.start_period, p.limit, p.number_phases)
-            for p in schedule.charging_schedule_period
-        ),
-        wire=payload["chargingProfile"],
-        recurrency=cs.recurrency_kind,
-        valid_from=cs.valid_from,
-        valid_to=cs.valid_to,
-        start=schedule.start_schedule,
-        duration_s=schedule.duration,
         transaction_id=cs.transaction_id,
+        wire=payload["chargingProfile"],
     )
-    running = {
-        c.connector_id: str(c.transaction.transaction_id)
-        for c in state.connectors
-        if c.transaction is not None
-    }
-    refused = state.profiles.install(profile, running)
+    refused = state.profiles.install(profile, state.running_transactions())
     if refused is not None:
         return _refuse_profile(refused)
     return _reply(m.SetChargingProfileResponse(status="Accepted"))  # K01.FR.07: in force now
