@@ -240,3 +240,18 @@ def test_config_speaks_201_with_its_own_token_length() -> None:
         SimulationConfig(url="ws://h/ocpp", id_tags=("X" * 21,))
     with pytest.raises(ConfigError, match="1 to 36 characters"):
         SimulationConfig(url="ws://h/ocpp", version="2.0.1", id_tags=("X" * 37,))
+
+
+def test_a_display_message_of_a_transaction_goes_with_it() -> None:
+    """A message for a running transaction is kept (one for an unknown transaction is
+    UnknownTransaction) and removed once the transaction ends (MessageInfoType)."""
+    state = _state()
+    _charging(state, 1, "tx-1")
+    for tx_id, status in (("tx-1", "Accepted"), ("tx-9", "UnknownTransaction")):
+        message = {"id": 4, "priority": "AlwaysFront", "transactionId": tx_id,
+                   "message": {"format": "ASCII", "content": "12.30 EUR so far"}}  # fmt: skip
+        answer = responders.answer(state, "SetDisplayMessage", {"message": message})
+        assert answer.payload == {"status": status}
+    assert list(state.display_messages) == [4]
+    state.transaction_ended("tx-1")
+    assert state.display_messages == {}

@@ -59,6 +59,13 @@ class V201State(StationState):
         self.network_profiles: dict[int, m.NetworkConnectionProfile] = {}  # B09, by slot
         self.published: dict[str, str] = {}  # L03: URI of each published firmware, by checksum
 
+    def transaction_ended(self, transaction_id: str) -> None:
+        """Forget what was only for a transaction that ended: its display messages
+        (MessageInfoType.transactionId: removed after the transaction has ended)."""
+        for message_id, message in list(self.display_messages.items()):
+            if message.transaction_id == transaction_id:
+                del self.display_messages[message_id]
+
     def set_heartbeat(self, seconds: float) -> None:
         """Adopt a heartbeat interval and report it as OCPPCommCtrlr.HeartbeatInterval."""
         super().set_heartbeat(seconds)

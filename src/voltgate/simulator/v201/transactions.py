@@ -163,6 +163,7 @@ class Transactions:
             connector.operative = connector.operative_after_transaction
             connector.operative_after_transaction = None
         self._state.profiles.transaction_ended(str(tx.transaction_id))
+        self._state.transaction_ended(str(tx.transaction_id))
         # G01.FR.04/05: the cable is out, the connector is Available (or Unavailable when
         # a ChangeAvailability was scheduled for the end of the transaction; Reserved when
         # a reservation for any EVSE now needs it, H01.FR.20).
