@@ -126,7 +126,6 @@ class DeviceModel:
             chosen = [(k, s) for k, s in chosen if k.variable == AVAILABILITY_STATE]
         return [_report_data(key, setting, value_of) for key, setting in chosen]
 
-
     def select(
         self,
         wanted: Sequence[m.ComponentVariable],
@@ -137,6 +136,7 @@ class DeviceModel:
         empty, B08.FR.11/20/21) of the components meeting any of `criteria` (B08.FR.13):
         Active, Available, Enabled when that variable is true or absent (B08.FR.07/08/09),
         Problem when it is true (B08.FR.10)."""
+
         def meets(key: VariableKey, criterion: str) -> bool:
             flag = VariableKey(key.component, criterion, key.evse, key.connector,
                                key.component_instance)  # fmt: skip
@@ -290,25 +290,19 @@ def _functional_blocks() -> dict[VariableKey, Setting]:
         blocks[VariableKey(controller, "Enabled")] = yes
     return blocks | {
         VariableKey("ReservationCtrlr", "NonEvseSpecific"): yes,  # H01.FR.18
-        LOCAL_LIST_ENTRIES: Setting(
-            "0", "integer", max_limit=local_list.MAX_ENTRIES
-        ),
+        LOCAL_LIST_ENTRIES: Setting("0", "integer", max_limit=local_list.MAX_ENTRIES),
         VariableKey("SmartChargingCtrlr", "ProfileStackLevel"): Setting(
             str(profiles.MAX_STACK_LEVEL), "integer"
         ),
         VariableKey("SmartChargingCtrlr", "PeriodsPerSchedule"): Setting(
             str(profiles.MAX_PERIODS), "integer"
         ),
-        PROFILE_ENTRIES: Setting(
-            "0", "integer", max_limit=profiles.MAX_PROFILES
-        ),
+        PROFILE_ENTRIES: Setting("0", "integer", max_limit=profiles.MAX_PROFILES),
         VariableKey("SmartChargingCtrlr", "RateUnit"): _list("A,W", "A,W"),  # K01.FR.26
         VariableKey("SmartChargingCtrlr", "ExternalControlSignalsEnabled"): Setting(
             "false", "boolean"
         ),
-        DISPLAY_MESSAGES: Setting(
-            "0", "integer", max_limit=MAX_DISPLAY_MESSAGES
-        ),
+        DISPLAY_MESSAGES: Setting("0", "integer", max_limit=MAX_DISPLAY_MESSAGES),
         VariableKey("DisplayMessageCtrlr", "SupportedFormats"): _list(
             ",".join(DISPLAY_FORMATS), ",".join(DISPLAY_FORMATS)
         ),
@@ -316,7 +310,9 @@ def _functional_blocks() -> dict[VariableKey, Setting]:
             "AlwaysFront,InFront,NormalCycle", "AlwaysFront,InFront,NormalCycle"
         ),
         VariableKey("OCPPCommCtrlr", "NetworkConfigurationPriority"): Setting(
-            "1", "SequenceList", values_list=",".join(map(str, NETWORK_SLOTS))  # B09.FR.05/06
+            "1",
+            "SequenceList",
+            values_list=",".join(map(str, NETWORK_SLOTS)),  # B09.FR.05/06
         ),
     }
 
@@ -347,4 +343,3 @@ def names_variable(key: VariableKey, wanted: m.ComponentVariable) -> bool:
     if variable.name != key.variable:
         return False
     return variable.instance is None or variable.instance == key.variable_instance
-
