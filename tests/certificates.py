@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +119,22 @@ def verify_issued_by(certificate: x509.Certificate, authority: x509.Certificate)
     """Raises unless `certificate` is signed by `authority`'s key (and names it issuer)."""
     assert certificate.issuer == authority.subject
     certificate.verify_directly_issued_by(authority)
+
+
+def root_certificate(cn: str, *, days: float = 365) -> str:
+    """A self-signed root CA certificate as PEM (what InstallCertificate carries)."""
+    key = make_key()
+    name = subject(cn)
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")

@@ -174,7 +174,9 @@ async def running(
         # No command of this node is in flight yet: what is PENDING was cut off by a stop.
         await services.commands.fail_unfinished()
         stack.push_async_callback(services.commands.aclose)
-        sweep = services.reservations.keep_expiring(settings.reservation_expiry_check)
+        sweep = services.reservations.keep_expiring(
+            settings.reservation_expiry_check, _sweep_failed
+        )
         stack.push_async_callback(_cancel, asyncio.create_task(sweep, name="reservations"))
         gateway = Gateway(
             settings,
@@ -219,6 +221,11 @@ async def running(
             tls_port=tls_port,
             mtls_port=mtls_port,
         )
+
+
+def _sweep_failed(error: Exception) -> None:
+    """The reservation expiry sweep failed; it runs again at its next tick."""
+    log.error("reservation expiry sweep failed; sweeping again next tick", exc_info=error)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:

@@ -114,20 +114,14 @@ async def test_change_availability_reports_the_new_status(csms: FakeCsms, statio
 async def test_unsupported_unknown_and_malformed_calls_get_callerrors(
     csms: FakeCsms, station: Running
 ) -> None:
-    """A 1.6 action without support is NotSupported, a non-1.6 name NotImplemented, and a
-    payload that breaks its schema gets 1.6's own error spelling."""
-    reserve = {
-        "connectorId": 1,
-        "expiryDate": "2030-01-01T00:00:00Z",
-        "idTag": "TAG",
-        "reservationId": 1,
-    }
+    """A 1.6 action a station sends, not a CSMS, is NotSupported, a non-1.6 name
+    NotImplemented, and a payload that breaks its schema gets 1.6's own error spelling."""
     replies = [
-        await csms.send(STATION, "ReserveNow", reserve),
+        await csms.send(STATION, "Heartbeat", {}),
         await csms.send(STATION, "Teleport", {}),
         await csms.send(STATION, "RemoteStartTransaction", {"connectorId": 1}),
     ]
     assert all(isinstance(reply, CallError) for reply in replies)
     codes = [reply.code for reply in replies if isinstance(reply, CallError)]
     assert codes == ["NotSupported", "NotImplemented", "OccurenceConstraintViolation"]
-    assert station.stats.incoming["ReserveNow"] == 1
+    assert station.stats.incoming["Heartbeat"] == 1

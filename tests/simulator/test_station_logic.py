@@ -45,7 +45,7 @@ def test_generated_payloads_satisfy_the_official_schemas() -> None:
         "BootNotification": payloads.boot_notification("Voltgate", "Sim", "SIM-00001", "1.0"),
         "StatusNotification": payloads.status_notification(1, "Charging", AT),
         "Authorize": payloads.authorize("TAG-1"),
-        "StartTransaction": payloads.start_transaction(1, "TAG-1", 1234000, AT),
+        "StartTransaction": payloads.start_transaction(1, "TAG-1", 1234000, AT, 7),
         "MeterValues": payloads.meter_values(1, 42, sample, AT),
         "StopTransaction": payloads.stop_transaction(
             42, "TAG-1", "Local", (AT, sample), (AT, sample)
@@ -59,7 +59,8 @@ def test_generated_payloads_satisfy_the_official_schemas() -> None:
 
 
 def _state(connectors: int = 2) -> V16State:
-    return V16State([ConnectorState(n, 1000) for n in range(1, connectors + 1)], 300, 10)
+    connectors_ = [ConnectorState(n, 1000) for n in range(1, connectors + 1)]
+    return V16State(connectors_, 300, 10, now=lambda: AT)
 
 
 def _charging(state: StationState, connector_id: int, transaction_id: int) -> None:
@@ -115,8 +116,6 @@ def test_simple_commands_and_refusals() -> None:
     wrong = {"requestedMessage": "Heartbeat", "connectorId": 9}
     assert answer(state, "TriggerMessage", wrong).payload == {"status": "Rejected"}
     with pytest.raises(ActionNotSupported):
-        answer(state, "SetChargingProfile", {})
-    with pytest.raises(ActionNotSupported):
         answer(state, "Heartbeat", {})  # a station's own action, recognised but not served
     with pytest.raises(ActionNotImplemented):
         answer(state, "Teleport", {})
@@ -158,3 +157,16 @@ def test_impossible_settings_are_refused(overrides: dict[str, object], message: 
     settings: dict[str, object] = {"url": "ws://h/ocpp"} | overrides
     with pytest.raises(ConfigError, match=message):
         SimulationConfig(**settings)  # type: ignore[arg-type]
+
+
+def test_a_disabled_local_list_is_not_supported_and_booleans_stay_booleans() -> None:
+    """LocalAuthListEnabled takes only true or false (§9.1); set to false, SendLocalList is
+    NotSupported and GetLocalListVersion reports -1 (§5.10, §5.15)."""
+    state = _state()
+    change = {"key": "LocalAuthListEnabled", "value": "maybe"}
+    assert answer(state, "ChangeConfiguration", change).payload == {"status": "Rejected"}
+    change["value"] = "false"
+    assert answer(state, "ChangeConfiguration", change).payload == {"status": "Accepted"}
+    full = {"listVersion": 1, "updateType": "Full"}
+    assert answer(state, "SendLocalList", full).payload == {"status": "NotSupported"}
+    assert answer(state, "GetLocalListVersion", {}).payload == {"listVersion": -1}

@@ -329,7 +329,7 @@ async def test_certificate_signed_is_stored_or_rejected_with_a_security_event_a0
     signed = {"certificateChain": PEM, "certificateType": "ChargingStationCertificate"}
     assert await result(csms, "CertificateSigned", signed) == {"status": "Accepted"}
     state = station.simulation.stations[0].state
-    assert state.certificates == {"ChargingStationCertificate": PEM}  # type: ignore[attr-defined]
+    assert state.certificates == {"ChargingStationCertificate": PEM}
     assert await result(csms, "CertificateSigned", {"certificateChain": "junk"}) == {
         "status": "Rejected"
     }
@@ -341,16 +341,11 @@ async def test_certificate_signed_is_stored_or_rejected_with_a_security_event_a0
 async def test_unsupported_unknown_and_malformed_calls_get_201_callerrors(
     csms: FakeCsms, station: Running
 ) -> None:
-    """A 2.0.1 action without support is NotSupported, a non-2.0.1 name NotImplemented
+    """A 2.0.1 action a station sends, not a CSMS, is NotSupported, a non-2.0.1 name NotImplemented
     (part 4 §4.3), a payload that breaks its schema gets 2.0.1's own spelling; DataTransfer
     to a station without vendor extensions is UnknownVendorId (P01.FR.05)."""
-    reserve = {
-        "id": 1,
-        "expiryDateTime": "2030-01-01T00:00:00Z",
-        "idToken": {"idToken": "TAG", "type": "ISO14443"},
-    }
     replies = [
-        await csms.send(STATION, "ReserveNow", reserve),
+        await csms.send(STATION, "Heartbeat", {}),
         await csms.send(STATION, "Teleport", {}),
         await csms.send(STATION, "RequestStartTransaction", {"remoteStartId": 1}),
         await csms.send(STATION, "Reset", {"type": "Sometime"}),
@@ -366,4 +361,4 @@ async def test_unsupported_unknown_and_malformed_calls_get_201_callerrors(
     assert await result(csms, "DataTransfer", {"vendorId": "com.example"}) == {
         "status": "UnknownVendorId"
     }
-    assert station.stats.incoming["ReserveNow"] == 1
+    assert station.stats.incoming["Heartbeat"] == 1

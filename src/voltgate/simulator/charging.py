@@ -18,6 +18,7 @@ import random
 from typing import Any, Protocol
 
 from voltgate.simulator.config import SimulationConfig
+from voltgate.simulator.ev import MeterSample
 from voltgate.simulator.link import CallFailed, Link
 from voltgate.simulator.state import (
     ActiveTransaction,
@@ -115,6 +116,9 @@ class ConnectorLoop:
                 if tag is None:
                     self._stats.error("no free idTag: more connectors than --id-tag values")
                     continue
+                if not self._state.may_start(connector, tag):
+                    self._tags.give_back(tag)  # held by a reservation for another driver
+                    continue
                 connector.starting = True
                 return StartCharging(tag, remote=False)
             if isinstance(command, StartCharging):
@@ -129,6 +133,14 @@ class ConnectorLoop:
             connector.starting = False
             if not started and not command.remote:
                 self._tags.give_back(command.id_tag)
+
+
+def read_meter(
+    state: StationState, connector: ConnectorState, tx: ActiveTransaction, elapsed_s: float
+) -> MeterSample:
+    """The EV's meter `elapsed_s` into the transaction, having drawn no more than the
+    station's charging profiles allow on the connector (1.6 §3.13, 2.0.1 K01.FR.07)."""
+    return tx.ev.advance(elapsed_s, state.power_limit_w(connector))
 
 
 def token_status(reply: dict[str, Any], field: str) -> str:

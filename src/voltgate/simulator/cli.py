@@ -126,6 +126,14 @@ from voltgate.simulator.stats import Stats
     help="Seed for every random choice, to repeat a run [default: random, see the report].",
 )
 @click.option(
+    "--progress-seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=2.0,
+    show_default=True,
+    help="Seconds between the status notifications of a job the CSMS asked for "
+    "(firmware update: Downloading, Downloaded, Installing, Installed; log upload).",
+)
+@click.option(
     "--validate/--no-validate",
     default=True,
     show_default=True,

@@ -70,6 +70,9 @@ class SimulationConfig:
         call_timeout: seconds to wait for an answer before counting the CALL as timed out.
         validate: check outgoing and incoming payloads against the official JSON schemas.
         reconnect_min / reconnect_max: bounds of the exponential reconnect backoff, seconds.
+        progress_seconds: seconds between the status notifications of a job the CSMS asked
+            for (a firmware update's Downloading, Downloaded, Installing, Installed; a log
+            upload's Uploading, Uploaded).
     """
 
     url: str
@@ -90,6 +93,7 @@ class SimulationConfig:
     validate: bool = True
     reconnect_min: float = 1.0
     reconnect_max: float = 30.0
+    progress_seconds: float = 2.0
     vendor: str = field(default="Voltgate")
     model: str = field(default="Simulator")
 
@@ -106,6 +110,7 @@ class SimulationConfig:
         _positive("meter interval", self.meter_interval)
         _positive("transaction seconds", self.transaction_seconds)
         _positive("call timeout", self.call_timeout)
+        _positive("progress seconds", self.progress_seconds)
         if self.heartbeat_interval is not None:
             _positive("heartbeat interval", self.heartbeat_interval)
         if self.duration is not None:
@@ -167,6 +172,7 @@ class SimulationConfig:
             "duration": self.duration,
             "seed": self.seed,
             "validate": self.validate,
+            "progress_seconds": self.progress_seconds,
         }
 
 

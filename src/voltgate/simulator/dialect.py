@@ -21,6 +21,7 @@ from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.ev import initial_register
 from voltgate.simulator.followups import Answer, Followup
 from voltgate.simulator.link import Link
+from voltgate.simulator.reservations import Reservation
 from voltgate.simulator.state import ConnectorState, StationState, TagPool
 from voltgate.simulator.stats import Stats
 
@@ -110,6 +111,11 @@ class Dialect(Protocol):
 
     async def follow_up(self, link: Link, followup: Followup) -> None:
         """Carry out a follow-up the station does not handle itself."""
+        ...
+
+    def reservation_ended(self, reservation: Reservation, status: str) -> list[Followup]:
+        """What the station reports when a reservation lapses by itself (`status` Expired,
+        or Removed with its connector); its connector's new status is reported apart."""
         ...
 
 

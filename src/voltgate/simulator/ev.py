@@ -61,13 +61,15 @@ class EvSession:
         share = (100.0 - soc) / (100.0 - TAPER_FROM_SOC)
         return self.max_power_w * max(MIN_TAPER, share)
 
-    def advance(self, elapsed_s: float) -> MeterSample:
-        """Move the session to `elapsed_s` seconds after its start and read the meter."""
+    def advance(self, elapsed_s: float, limit_w: float | None = None) -> MeterSample:
+        """Move the session to `elapsed_s` seconds after its start and read the meter; the EV
+        drew at most `limit_w` (the station's charging profiles) since the last reading."""
         step = max(0.0, elapsed_s - self._elapsed_s)
         self._elapsed_s = max(self._elapsed_s, elapsed_s)
         if step > 0.0:
             # Charging and meter noise: a few percent below the nominal limit, never above it.
-            self._power_w = self.power_at(self._soc) * self._rng.uniform(0.95, 1.0)
+            drawn = self.power_at(self._soc) * self._rng.uniform(0.95, 1.0)
+            self._power_w = drawn if limit_w is None else max(0.0, min(drawn, limit_w))
             energy = self._power_w * step / 3600.0
             self._delivered_wh += energy
             self._soc = min(100.0, self._soc + 100.0 * energy / self.capacity_wh)

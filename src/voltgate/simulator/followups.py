@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from voltgate.simulator.state import StartCharging, StopCharging
+from voltgate.simulator.state import StartCharging, StationState, StopCharging
 
 Payload = dict[str, Any]
 
@@ -79,7 +79,31 @@ class SecurityEvent:
     tech_info: str | None = None
 
 
-Followup = ToConnector | Trigger | SendStatus | Reboot | SendReport | SecurityEvent
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One CALL of a `Notify`, sent `after_s` seconds after the answer went out."""
+
+    action: str
+    payload: Payload
+    after_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    """Send `steps` in order, each at its time, while the station goes on with other work.
+
+    What a real station reports over time after it accepted a command: a firmware update's
+    progress (1.6 §5.19, 2.0.1 L01.FR.01), a log upload (N01.FR.08/09), the reports of
+    GetChargingProfiles, GetMonitoringReport, GetDisplayMessages or CustomerInformation.
+    A new `Notify` with the same `key` replaces the one still running (an update accepted
+    while another runs cancels it, L01.FR.24, N01.FR.12); `key` None never replaces.
+    """
+
+    steps: tuple[Step, ...]
+    key: str | None = None
+
+
+Followup = ToConnector | Trigger | SendStatus | Reboot | SendReport | SecurityEvent | Notify
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +112,9 @@ class Answer:
 
     payload: Payload
     then: list[Followup] = field(default_factory=list)
+
+
+def status_changes(state: StationState) -> list[Followup]:
+    """StatusNotifications of the idle connectors that turned Reserved or Available again
+    after reservations changed (1.6 §5.13, 2.0.1 H01.FR.20/23)."""
+    return [SendStatus(connector_id) for connector_id in state.refresh_reserved()]

@@ -6,7 +6,9 @@ Each connection is a TaskGroup of small loops sharing one `Link` (one CALL in fl
     reader        answers the CSMS's CALLs (the dialect's responders) and completes our CALL
                   in flight
     follow-ups    runs what an answer promised: remote start/stop, triggered messages, reset,
-                  reports
+                  reports; notifications spread over time (a firmware update's progress) run
+                  in tasks of their own
+    reservations  ends each reservation when its expiry comes (1.6 §5.13, 2.0.1 H04)
     heartbeat     Heartbeat every heartbeat interval
     connector n   idle -> authorize -> start -> meter values every sample interval -> stop ->
                   idle (charging.py, with the dialect's transaction flow)
@@ -39,7 +41,14 @@ from voltgate.simulator.dialect import (
     DialectFactory,
     StationContext,
 )
-from voltgate.simulator.followups import Followup, Reboot, ToConnector, Trigger
+from voltgate.simulator.followups import (
+    Followup,
+    Notify,
+    Reboot,
+    SendStatus,
+    ToConnector,
+    Trigger,
+)
 from voltgate.simulator.link import CallFailed, ConnectFailed, Disconnected, Link, open_link
 from voltgate.simulator.state import TagPool
 from voltgate.simulator.stats import Stats
@@ -92,6 +101,7 @@ class SimulatedStation:
         self._followups: asyncio.Queue[Followup] = asyncio.Queue()
         self._rebooting = False
         self._reset_when_idle = asyncio.Event()  # a Reset OnIdle waits for the transactions
+        self._notifying: dict[str, asyncio.Task[None]] = {}  # running `Notify`s by key
 
     async def run(self) -> None:
         """Stay connected until cancelled, reconnecting with backoff after every drop."""
@@ -148,8 +158,9 @@ class SimulatedStation:
         try:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(link.read(lambda call: self._on_call(link, call)))
-                tasks.create_task(self._run_followups(link))
+                tasks.create_task(self._run_followups(link, tasks))
                 tasks.create_task(self._idle_reset(link))
+                tasks.create_task(self._expire_reservations())
                 if not self.booted:
                     await self._boot(link)
                 await self.dialect.report_statuses(link)
@@ -221,10 +232,12 @@ class SimulatedStation:
         for followup in answer.then:
             self._followups.put_nowait(followup)
 
-    async def _run_followups(self, link: Link) -> None:
+    async def _run_followups(self, link: Link, tasks: asyncio.TaskGroup) -> None:
         while True:
             followup = await self._followups.get()
-            if isinstance(followup, ToConnector):
+            if isinstance(followup, Notify):
+                self._start_notify(link, followup, tasks)
+            elif isinstance(followup, ToConnector):
                 connector = self.state.connector(followup.connector_id)
                 if connector is not None:
                     connector.commands.put_nowait(followup.command)
@@ -243,6 +256,40 @@ class SimulatedStation:
                     await link.call("Heartbeat", {})
             else:
                 await self.dialect.follow_up(link, followup)
+
+    def _start_notify(self, link: Link, notify: Notify, tasks: asyncio.TaskGroup) -> None:
+        """Send `notify`'s steps in a task of the connection; one with the same key that is
+        still running is cancelled (the job it reports on was replaced)."""
+        if notify.key is not None and (running := self._notifying.pop(notify.key, None)):
+            running.cancel()
+        task = tasks.create_task(self._notify(link, notify))
+        if notify.key is not None:
+            self._notifying[notify.key] = task
+
+    async def _notify(self, link: Link, notify: Notify) -> None:
+        started = self._clock()
+        for step in notify.steps:
+            await asyncio.sleep(max(0.0, started + step.after_s - self._clock()))
+            with contextlib.suppress(CallFailed):
+                await link.call(step.action, step.payload)
+
+    async def _expire_reservations(self) -> None:
+        """End reservations as their expiry comes (1.6 §5.13, 2.0.1 H04.FR.01): the dialect
+        says what the station reports, and the connectors they held report their status."""
+        reservations = self.state.reservations
+        while True:
+            reservations.changed.clear()
+            due = reservations.next_expiry()
+            wait = None if due is None else max(0.0, (due - self.state.now()).total_seconds())
+            try:
+                async with asyncio.timeout(wait):
+                    await reservations.changed.wait()
+            except TimeoutError:
+                for lapsed in reservations.due(self.state.now()):
+                    for followup in self.dialect.reservation_ended(lapsed, "Expired"):
+                        self._followups.put_nowait(followup)
+                for connector_id in self.state.refresh_reserved():
+                    self._followups.put_nowait(SendStatus(connector_id))
 
     async def _reboot(self, link: Link, reboot: Reboot) -> None:
         """Reset now: stop every transaction with the reboot's reason, then reconnect and

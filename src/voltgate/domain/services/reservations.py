@@ -11,6 +11,7 @@ unit (`ReservationRepository.use`, one statement only when a reservationId is pr
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -74,11 +75,19 @@ class ReservationService:
 
         return await self._uow.submit(work)
 
-    async def keep_expiring(self, interval_s: float) -> None:
+    async def keep_expiring(
+        self, interval_s: float, on_failure: Callable[[Exception], None]
+    ) -> None:
         """Run `expire_due` every `interval_s` seconds until cancelled (the composition root
-        owns the task). Several nodes may sweep: the update is the same on each."""
+        owns the task). A sweep that fails (storage unreachable, a broken statement) goes to
+        `on_failure` and the next tick sweeps again: one bad moment must not leave every
+        later reservation ACTIVE past its expiry. Several nodes may sweep: the update is the
+        same on each."""
         while True:
-            await self.expire_due()
+            try:
+                await self.expire_due()
+            except Exception as exc:  # whatever it was, the next sweep may succeed
+                on_failure(exc)
             await asyncio.sleep(interval_s)
 
     async def ended_by_station(

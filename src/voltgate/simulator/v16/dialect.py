@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 
 from voltgate.ocpp.errors import OcppError, OcppVersion
+from voltgate.simulator.activities import FIRMWARE_JOB, LOG_JOB, last_reported
 from voltgate.simulator.charging import ConnectorLoop
 from voltgate.simulator.dialect import FIRMWARE, Payload, StationContext
-from voltgate.simulator.followups import Answer, Followup, SendStatus, Trigger
+from voltgate.simulator.followups import Answer, Followup, SecurityEvent, SendStatus, Trigger
 from voltgate.simulator.link import CallFailed, Link
+from voltgate.simulator.reservations import Reservation
 from voltgate.simulator.state import ConnectorState
 from voltgate.simulator.v16 import payloads, responders
 from voltgate.simulator.v16.state import V16State
@@ -24,7 +26,12 @@ class V16Dialect:
         self._ctx = ctx
         config = ctx.config
         self.state = V16State(
-            ctx.new_connectors(), ctx.heartbeat_s, config.meter_interval, password=config.password
+            ctx.new_connectors(),
+            ctx.heartbeat_s,
+            config.meter_interval,
+            now=ctx.now,
+            progress_s=config.progress_seconds,
+            password=config.password,
         )
         self.state.heartbeat_fixed = config.heartbeat_interval is not None
         self._transactions = Transactions(
@@ -40,6 +47,9 @@ class V16Dialect:
         return payloads.boot_notification(
             config.vendor, config.model, self._ctx.station_id, FIRMWARE
         )
+
+    def reservation_ended(self, reservation: Reservation, status: str) -> list[Followup]:
+        return []  # §5.13: 1.6 only reports the connector's status
 
     def answer(self, action: str, payload: Payload) -> Answer:
         return responders.answer(self.state, action, payload)
@@ -62,6 +72,10 @@ class V16Dialect:
             await self._transactions.status(link, followup.connector_id, status)
         elif isinstance(followup, Trigger):
             await self._trigger(link, followup)
+        elif isinstance(followup, SecurityEvent):
+            payload = payloads.security_event(followup.type, self._ctx.now(), followup.tech_info)
+            with contextlib.suppress(CallFailed):
+                await link.call("SecurityEventNotification", payload)
 
     def _station_status(self) -> str:
         return "Available" if self.state.operative else "Unavailable"
@@ -84,10 +98,22 @@ class V16Dialect:
                     link, connector, connector.transaction, "Trigger"
                 )
         else:
-            call_payload = (
-                payloads.diagnostics_status()
-                if message == "DiagnosticsStatusNotification"
-                else payloads.firmware_status()
-            )
             with contextlib.suppress(CallFailed):
-                await link.call(message, call_payload)
+                await link.call(message, self._job_status(message))
+
+    def _job_status(self, message: str) -> Payload:
+        """A triggered job status: the last one reported, Idle when none is under way
+        (§5.17; Security Whitepaper L01.FR.28/29, N01.FR.12)."""
+        now = self.state.now()
+        if message in ("LogStatusNotification", "DiagnosticsStatusNotification"):
+            status, request_id = last_reported(self.state.activities.get(LOG_JOB), now, "Uploaded")
+            if message == "DiagnosticsStatusNotification":
+                return payloads.diagnostics_status(status if request_id is None else "Idle")
+            return payloads.log_status(status, request_id)
+        status, request_id = last_reported(
+            self.state.activities.get(FIRMWARE_JOB), now, "Installed"
+        )
+        if message == "SignedFirmwareStatusNotification":
+            return payloads.signed_firmware_status(status, request_id)
+        # A plain update has no request id; the statuses of a signed one are not 1.6's.
+        return payloads.firmware_status(status if request_id is None else "Idle")

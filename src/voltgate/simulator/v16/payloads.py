@@ -48,14 +48,20 @@ def authorize(id_tag: str) -> Payload:
     return {"idTag": id_tag}
 
 
-def start_transaction(connector_id: int, id_tag: str, meter_start: int, at: datetime) -> Payload:
-    """StartTransaction.req (§6.45); meterStart is the energy register in Wh."""
-    return {
+def start_transaction(
+    connector_id: int, id_tag: str, meter_start: int, at: datetime, reservation_id: int | None
+) -> Payload:
+    """StartTransaction.req (§6.45); meterStart is the energy register in Wh, reservationId
+    the reservation the transaction uses up (§5.13)."""
+    payload: Payload = {
         "connectorId": connector_id,
         "idTag": id_tag,
         "meterStart": meter_start,
         "timestamp": timestamp(at),
     }
+    if reservation_id is not None:
+        payload["reservationId"] = reservation_id
+    return payload
 
 
 def sampled_values(sample: MeterSample, context: str) -> list[Payload]:
@@ -169,3 +175,23 @@ def diagnostics_status(status: str = "Idle") -> Payload:
 def firmware_status(status: str = "Idle") -> Payload:
     """FirmwareStatusNotification.req (§6.19), sent when the CSMS triggers it."""
     return {"status": status}
+
+
+def signed_firmware_status(status: str = "Idle", request_id: int | None = None) -> Payload:
+    """SignedFirmwareStatusNotification.req (Security Whitepaper §5.17); requestId with every
+    status of an update, only Idle goes without (L01.FR.21)."""
+    return {"status": status} if request_id is None else {"status": status, "requestId": request_id}
+
+
+def log_status(status: str = "Idle", request_id: int | None = None) -> Payload:
+    """LogStatusNotification.req (Security Whitepaper §5.13); requestId with every status of an
+    upload, only a triggered Idle goes without (N01.FR.12)."""
+    return {"status": status} if request_id is None else {"status": status, "requestId": request_id}
+
+
+def security_event(kind: str, at: datetime, tech_info: str | None = None) -> Payload:
+    """SecurityEventNotification.req (Security Whitepaper §5.15)."""
+    payload: Payload = {"type": kind, "timestamp": timestamp(at)}
+    if tech_info is not None:
+        payload["techInfo"] = tech_info
+    return payload

@@ -1,5 +1,9 @@
 """How a simulated station answers the CSMS: one function per OCPP 1.6 action, in a table.
 
+The Core and Remote Trigger profiles are answered here; reservations, smart charging and the
+local list in `charging_responders`, firmware, diagnostics and the Security Whitepaper's
+messages in `maintenance_responders`.
+
 A responder looks at the station's state, decides, and returns the `.conf` payload plus the
 follow-up work the station does *after* the answer went out (OCPP 1.6 §5.11: a station
 confirms RemoteStartTransaction first, then starts the transaction); see `followups.py`.
@@ -23,8 +27,10 @@ from voltgate.simulator.followups import (
     SendStatus,
     ToConnector,
     Trigger,
+    status_changes,
 )
 from voltgate.simulator.state import StartCharging, StopCharging
+from voltgate.simulator.v16 import charging_responders, maintenance_responders
 from voltgate.simulator.v16.state import V16State
 
 Payload = dict[str, Any]
@@ -83,7 +89,8 @@ def _remote_start(state: V16State, payload: Payload) -> Answer:
     else:
         candidates = state.connectors
     for candidate in candidates:
-        if not candidate.busy and candidate.operative and state.accepts_new_transactions:
+        # §5.11, §5.13: not on a busy or inoperative connector, nor one reserved for another.
+        if state.may_start(candidate, id_tag):
             candidate.starting = True  # reserved until the connector has started
             command = StartCharging(id_tag, remote=True)
             return Answer({"status": "Accepted"}, [ToConnector(candidate.connector_id, command)])
@@ -104,7 +111,7 @@ def _change_configuration(state: V16State, payload: Payload) -> Answer:
     entry = state.configuration.get(key)
     if entry is None:
         return Answer({"status": "NotSupported"})
-    if entry.readonly or (entry.integer and not (value.isdigit() and int(value) >= 0)):
+    if entry.readonly or not entry.accepts(value):
         return Answer({"status": "Rejected"})
     entry.value = value
     if key == "HeartbeatInterval" and int(value) > 0:
@@ -155,8 +162,11 @@ def _change_availability(state: V16State, payload: Payload) -> Answer:
             scheduled = True
         elif connector.operative != operative:
             connector.operative = operative
-            connector.status = "Available" if operative else "Unavailable"
+            # An unavailable connector keeps no reservation (as 2.0.1 H01.FR.17 says).
+            state.reservations.on_connector(connector.connector_id)
+            connector.status = state.idle_status(connector)
             then.append(SendStatus(connector.connector_id))
+    then += status_changes(state)
     return Answer({"status": "Scheduled" if scheduled else "Accepted"}, then)
 
 
@@ -195,6 +205,8 @@ def _data_transfer(state: V16State, payload: Payload) -> Answer:
 
 
 RESPONDERS: Mapping[str, Responder] = {
+    **charging_responders.RESPONDERS,
+    **maintenance_responders.RESPONDERS,
     "Reset": _reset,
     "RemoteStartTransaction": _remote_start,
     "RemoteStopTransaction": _remote_stop,

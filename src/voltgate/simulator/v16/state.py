@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from voltgate.simulator.clock import Now
+from voltgate.simulator.local_list import MAX_ENTRIES
+from voltgate.simulator.profiles import MAX_PERIODS, MAX_PROFILES, MAX_STACK_LEVEL
 from voltgate.simulator.state import ConnectorState, StationState
+
+FEATURE_PROFILES = (
+    "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger"
+)
 
 
 @dataclass(slots=True)
@@ -14,6 +21,17 @@ class ConfigKey:
     value: str
     readonly: bool = False
     integer: bool = False
+
+    @property
+    def boolean(self) -> bool:
+        """A boolean key (§9: "true" or "false"), which keeps only those two values."""
+        return self.value in ("true", "false")
+
+    def accepts(self, value: str) -> bool:
+        """Whether `value` fits the key's type (a non-negative integer, a boolean)."""
+        if self.integer:
+            return value.isdigit()
+        return value in ("true", "false") if self.boolean else True
 
 
 def core_configuration(connectors: int, heartbeat_s: float, meter_s: float) -> dict[str, ConfigKey]:
@@ -40,11 +58,20 @@ def core_configuration(connectors: int, heartbeat_s: float, meter_s: float) -> d
         "StopTransactionOnInvalidId": ConfigKey("true"),
         "StopTxnAlignedData": ConfigKey(""),
         "StopTxnSampledData": ConfigKey("Energy.Active.Import.Register"),
-        "SupportedFeatureProfiles": ConfigKey("Core,RemoteTrigger", readonly=True),
+        "SupportedFeatureProfiles": ConfigKey(FEATURE_PROFILES, readonly=True),
         "TransactionMessageAttempts": ConfigKey("3", integer=True),
         "TransactionMessageRetryInterval": ConfigKey("60", integer=True),
         "UnlockConnectorOnEVSideDisconnect": ConfigKey("true"),
         "WebSocketPingInterval": ConfigKey("0", integer=True),
+        # §9.2 Local Auth List Management, §9.3 Reservation, §9.4 Smart Charging
+        "LocalAuthListEnabled": ConfigKey("true"),
+        "LocalAuthListMaxLength": ConfigKey(str(MAX_ENTRIES), readonly=True, integer=True),
+        "SendLocalListMaxLength": ConfigKey(str(MAX_ENTRIES), readonly=True, integer=True),
+        "ReserveConnectorZeroSupported": ConfigKey("true", readonly=True),
+        "ChargeProfileMaxStackLevel": ConfigKey(str(MAX_STACK_LEVEL), readonly=True, integer=True),
+        "ChargingScheduleAllowedChargingRateUnit": ConfigKey("Current,Power", readonly=True),
+        "ChargingScheduleMaxPeriods": ConfigKey(str(MAX_PERIODS), readonly=True, integer=True),
+        "MaxChargingProfilesInstalled": ConfigKey(str(MAX_PROFILES), readonly=True, integer=True),
     }
 
 
@@ -55,6 +82,7 @@ class V16State(StationState):
         connectors: the connectors, ids 1..n.
         heartbeat_s: the heartbeat interval until the CSMS says otherwise.
         meter_s: the MeterValues sample interval until the CSMS says otherwise.
+        now: the station's clock; progress_s: seconds between a job's status notifications.
         password: the HTTP Basic auth password (security profile 1), None for none.
     """
 
@@ -64,10 +92,19 @@ class V16State(StationState):
         heartbeat_s: float,
         meter_s: float,
         *,
+        now: Now,
+        progress_s: float = 1.0,
         password: str | None = None,
     ) -> None:
-        super().__init__(connectors, heartbeat_s, meter_s, password=password)
+        super().__init__(
+            connectors, heartbeat_s, meter_s, now=now, progress_s=progress_s, password=password
+        )
         self.configuration = core_configuration(len(connectors), heartbeat_s, meter_s)
+
+    @property
+    def local_list_enabled(self) -> bool:
+        """LocalAuthListEnabled (§9.2): the list is kept and its version reported."""
+        return self.configuration["LocalAuthListEnabled"].value == "true"
 
     def set_heartbeat(self, seconds: float) -> None:
         """Adopt a heartbeat interval and report it as the HeartbeatInterval key."""

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import random
 
-from voltgate.simulator.charging import token_status
+from voltgate.simulator.charging import read_meter, token_status
 from voltgate.simulator.clock import Clock, Now
 from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.ev import EvSession, idle_sample
@@ -75,11 +75,14 @@ class Transactions:
             if (status := token_status(reply, "idTagInfo")) != "Accepted":
                 self._stats.error(f"Authorize: idTag not accepted ({status})")
                 return
+        reservation_id = self._state.claim_reservation(connector, command.id_tag)
         await self.status(link, cid, "Preparing")
         ev = EvSession(self._rng, connector.register_wh)
         begin = ev.sample()
         started_at = self._now()
-        payload = payloads.start_transaction(cid, command.id_tag, begin.energy_wh, started_at)
+        payload = payloads.start_transaction(
+            cid, command.id_tag, begin.energy_wh, started_at, reservation_id
+        )
         reply = await link.call("StartTransaction", payload)
         now_s = self._clock()
         length = self._config.transaction_seconds * self._rng.uniform(0.75, 1.25)
@@ -115,7 +118,7 @@ class Transactions:
             if isinstance(command, StopCharging):
                 reason = command.reason
                 break
-        end = tx.ev.advance(self._clock() - tx.started_s)
+        end = read_meter(self._state, connector, tx, self._clock() - tx.started_s)
         payload = payloads.stop_transaction(
             int(tx.transaction_id),
             tx.id_tag,
@@ -133,9 +136,10 @@ class Transactions:
         if connector.operative_after_transaction is not None:
             connector.operative = connector.operative_after_transaction
             connector.operative_after_transaction = None
-        await self.status(
-            link, connector.connector_id, "Available" if connector.operative else "Unavailable"
-        )
+        self._state.profiles.transaction_ended(str(tx.transaction_id))  # §3.13.1
+        await self.status(link, connector.connector_id, self._state.idle_status(connector))
+        for connector_id in self._state.refresh_reserved():
+            await self.status(link, connector_id, self._state.connectors[connector_id - 1].status)
 
     async def meter_values(
         self, link: Link, connector: ConnectorState, tx: ActiveTransaction | None, context: str
@@ -144,7 +148,7 @@ class Transactions:
         if tx is None:
             sample, tx_id = idle_sample(connector.register_wh), None
         else:
-            sample = tx.ev.advance(self._clock() - tx.started_s)
+            sample = read_meter(self._state, connector, tx, self._clock() - tx.started_s)
             tx_id = int(tx.transaction_id)
         payload = payloads.meter_values(connector.connector_id, tx_id, sample, self._now(), context)
         with contextlib.suppress(CallFailed):

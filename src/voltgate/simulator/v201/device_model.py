@@ -12,10 +12,11 @@ Pure data and rules; `V201State` (state.py) owns the instance and applies what a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from voltgate.ocpp.v201 import messages as m
+from voltgate.simulator import local_list, profiles
 
 AVAILABILITY_STATE = "AvailabilityState"
 STATUS_VALUES = "Available,Occupied,Reserved,Unavailable,Faulted"  # ConnectorStatusEnumType
@@ -23,6 +24,9 @@ MEASURANDS = "Energy.Active.Import.Register,Power.Active.Import,Current.Import,S
 TX_POINTS = "ParkingBayOccupancy,EVConnected,Authorized,DataSigned,PowerPathClosed,EnergyTransfer"
 # passwordString: 16 to 40 characters (part 2 appendices, SecurityCtrlr.BasicAuthPassword).
 PASSWORD_LENGTH = (16, 40)
+MAX_DISPLAY_MESSAGES = 10
+DISPLAY_FORMATS = ("ASCII", "UTF8")  # O01: plain text; no HTML or URI content is shown
+NETWORK_SLOTS = (1, 2)  # B09.FR.06: at least two configuration slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +126,32 @@ class DeviceModel:
             chosen = [(k, s) for k, s in chosen if k.variable == AVAILABILITY_STATE]
         return [_report_data(key, setting, value_of) for key, setting in chosen]
 
+    def select(
+        self,
+        wanted: Sequence[m.ComponentVariable],
+        criteria: Sequence[str],
+        value_of: Callable[[VariableKey], str],
+    ) -> list[m.ReportData]:
+        """The ReportData of a GetReport (B08): the variables `wanted` names (all when
+        empty, B08.FR.11/20/21) of the components meeting any of `criteria` (B08.FR.13):
+        Active, Available, Enabled when that variable is true or absent (B08.FR.07/08/09),
+        Problem when it is true (B08.FR.10)."""
+
+        def meets(key: VariableKey, criterion: str) -> bool:
+            flag = VariableKey(key.component, criterion, key.evse, key.connector,
+                               key.component_instance)  # fmt: skip
+            if flag not in self.settings:
+                return criterion != "Problem"
+            return value_of(flag) == "true"
+
+        chosen = [
+            (key, setting)
+            for key, setting in self.settings.items()
+            if (not wanted or any(names_variable(key, w) for w in wanted))
+            and (not criteria or any(meets(key, c) for c in criteria))
+        ]
+        return [_report_data(key, setting, value_of) for key, setting in chosen]
+
 
 def wire_component(key: VariableKey) -> m.Component:
     """The ComponentType of `key`."""
@@ -146,7 +176,7 @@ def _report_data(
         min_limit=setting.min_limit,
         max_limit=setting.max_limit,
         values_list=setting.values_list,
-        supports_monitoring=False,
+        supports_monitoring=setting.mutability != "WriteOnly",  # N04 (monitoring.py)
     )
     return m.ReportData(
         component=wire_component(key),
@@ -233,6 +263,7 @@ def standard_model(plate: Nameplate) -> DeviceModel:
             str(plate.security_profile), "integer"
         ),
     }
+    s |= _functional_blocks()
     for instance in ("GetReport", "GetVariables", "SetVariables"):
         s[VariableKey("DeviceDataCtrlr", "ItemsPerMessage", variable_instance=instance)] = Setting(
             "50", "integer"
@@ -243,9 +274,72 @@ def standard_model(plate: Nameplate) -> DeviceModel:
     return DeviceModel(s)
 
 
+LOCAL_LIST_ENTRIES = VariableKey("LocalAuthListCtrlr", "Entries")
+PROFILE_ENTRIES = VariableKey("SmartChargingCtrlr", "Entries", variable_instance="ChargingProfiles")
+DISPLAY_MESSAGES = VariableKey("DisplayMessageCtrlr", "DisplayMessages")
+
+
+def _functional_blocks() -> dict[VariableKey, Setting]:
+    """The controllers of the blocks the simulator implements, with the limits it applies
+    (reservations H, local list D, smart charging K, display messages O, network B09)."""
+    yes = Setting("true", "boolean")
+    blocks: dict[VariableKey, Setting] = {}
+    for controller in ("ReservationCtrlr", "LocalAuthListCtrlr", "SmartChargingCtrlr",
+                       "DisplayMessageCtrlr", "MonitoringCtrlr"):  # fmt: skip
+        blocks[VariableKey(controller, "Available")] = yes
+        blocks[VariableKey(controller, "Enabled")] = yes
+    return blocks | {
+        VariableKey("ReservationCtrlr", "NonEvseSpecific"): yes,  # H01.FR.18
+        LOCAL_LIST_ENTRIES: Setting("0", "integer", max_limit=local_list.MAX_ENTRIES),
+        VariableKey("SmartChargingCtrlr", "ProfileStackLevel"): Setting(
+            str(profiles.MAX_STACK_LEVEL), "integer"
+        ),
+        VariableKey("SmartChargingCtrlr", "PeriodsPerSchedule"): Setting(
+            str(profiles.MAX_PERIODS), "integer"
+        ),
+        PROFILE_ENTRIES: Setting("0", "integer", max_limit=profiles.MAX_PROFILES),
+        VariableKey("SmartChargingCtrlr", "RateUnit"): _list("A,W", "A,W"),  # K01.FR.26
+        VariableKey("SmartChargingCtrlr", "ExternalControlSignalsEnabled"): Setting(
+            "false", "boolean"
+        ),
+        DISPLAY_MESSAGES: Setting("0", "integer", max_limit=MAX_DISPLAY_MESSAGES),
+        VariableKey("DisplayMessageCtrlr", "SupportedFormats"): _list(
+            ",".join(DISPLAY_FORMATS), ",".join(DISPLAY_FORMATS)
+        ),
+        VariableKey("DisplayMessageCtrlr", "SupportedPriorities"): _list(
+            "AlwaysFront,InFront,NormalCycle", "AlwaysFront,InFront,NormalCycle"
+        ),
+        VariableKey("OCPPCommCtrlr", "NetworkConfigurationPriority"): Setting(
+            "1",
+            "SequenceList",
+            values_list=",".join(map(str, NETWORK_SLOTS)),  # B09.FR.05/06
+        ),
+    }
+
+
 def _availability() -> Setting:
     return Setting("Available", "OptionList", values_list=STATUS_VALUES)
 
 
 def _list(value: str, allowed: str) -> Setting:
     return Setting(value, "MemberList", values_list=allowed)
+
+
+def names_variable(key: VariableKey, wanted: m.ComponentVariable) -> bool:
+    """Whether a ComponentVariable names `key`: a component without EVSE or instance names
+    all of them, one without variable every variable (N02.FR.16-21, B08.FR.20/21)."""
+    component, variable = wanted.component, wanted.variable
+    if component.name != key.component:
+        return False
+    if component.instance is not None and component.instance != key.component_instance:
+        return False
+    if component.evse is not None:
+        if component.evse.id != key.evse:
+            return False
+        if component.evse.connector_id not in (None, key.connector):
+            return False
+    if variable is None:
+        return True
+    if variable.name != key.variable:
+        return False
+    return variable.instance is None or variable.instance == key.variable_instance

@@ -7,6 +7,7 @@ from typing import cast
 
 from voltgate.ocpp.errors import ErrorKind, OcppError, OcppVersion
 from voltgate.ocpp.v201 import messages as m
+from voltgate.simulator.activities import FIRMWARE_JOB, LOG_JOB, PUBLISH_JOB, last_reported
 from voltgate.simulator.charging import ConnectorLoop
 from voltgate.simulator.dialect import FIRMWARE, Payload, StationContext
 from voltgate.simulator.followups import (
@@ -18,13 +19,13 @@ from voltgate.simulator.followups import (
     Trigger,
 )
 from voltgate.simulator.link import CallFailed, Link
+from voltgate.simulator.reservations import Reservation
 from voltgate.simulator.state import ConnectorState
 from voltgate.simulator.v201 import payloads, responders
+from voltgate.simulator.v201.charging_responders import reservation_update
 from voltgate.simulator.v201.device_model import Nameplate, standard_model
 from voltgate.simulator.v201.state import V201State
 from voltgate.simulator.v201.transactions import Transactions
-
-REPORT_PARTS = 2  # a base report goes out in two NotifyReport messages, like a real one
 
 
 class V201Dialect:
@@ -52,6 +53,8 @@ class V201Dialect:
             ctx.heartbeat_s,
             config.meter_interval,
             device_model=standard_model(plate),
+            now=ctx.now,
+            progress_s=config.progress_seconds,
             password=config.password,
         )
         self.state.heartbeat_fixed = config.heartbeat_interval is not None
@@ -79,6 +82,11 @@ class V201Dialect:
             self._ctx.station_id,
             FIRMWARE,
         )
+
+    def reservation_ended(self, reservation: Reservation, status: str) -> list[Followup]:
+        # H04.FR.01 (Expired), H01.FR.16/17 (Removed).
+        update: m.ReservationUpdateStatusEnum = "Removed" if status == "Removed" else "Expired"
+        return [reservation_update(reservation.id, update)]
 
     def answer(self, action: str, payload: Payload) -> Answer:
         return responders.answer(self.state, action, payload)
@@ -126,25 +134,35 @@ class V201Dialect:
                         link, connector, connector.transaction, "Trigger"
                     )
         else:
-            call_payload = (
-                payloads.log_status()
-                if message == "LogStatusNotification"
-                else payloads.firmware_status()
-            )
             with contextlib.suppress(CallFailed):
-                await link.call(message, call_payload)
+                await link.call(message, self._job_status(message))
+
+    def _job_status(self, message: str) -> Payload:
+        """A triggered job status: the last one reported, Idle when none is under way
+        (L01.FR.25/26, N01.FR.13, F06.FR.15/16)."""
+        now = self.state.now()
+        if message == "LogStatusNotification":
+            status, request_id = last_reported(self.state.activities.get(LOG_JOB), now, "Uploaded")
+            return payloads.log_status(status, request_id)
+        if message == "PublishFirmwareStatusNotification":
+            # Published stays the status while the firmware is served (until unpublished).
+            activity = self.state.activities.get(PUBLISH_JOB)
+            reported = None if activity is None else activity.status_at(now)
+            served = list(self.state.published.values())
+            if activity is None or reported is None or (reported == "Published" and not served):
+                return payloads.publish_status("Idle", None)
+            location = served[-1] if reported == "Published" else None
+            return payloads.publish_status(reported, activity.request_id, location)
+        status, request_id = last_reported(
+            self.state.activities.get(FIRMWARE_JOB), now, "Installed"
+        )
+        return payloads.firmware_status(status, request_id)
 
     async def _report(self, link: Link, report: SendReport) -> None:
         """The base report in NotifyReport parts: the same requestId, seqNo from 0, tbc on
         all but the last (B07.FR.04, B07.FR.10)."""
         data = self.state.device_model.report(report.report_base, self.state.value_of)
-        size = -(-len(data) // REPORT_PARTS)
-        for seq_no in range(REPORT_PARTS):
-            part = data[seq_no * size : (seq_no + 1) * size]
-            last = seq_no == REPORT_PARTS - 1
-            payload = payloads.notify_report(
-                report.request_id, seq_no, self._ctx.now(), part, tbc=not last
-            )
+        for payload in payloads.notify_report_parts(report.request_id, self._ctx.now(), data):
             try:
                 await link.call("NotifyReport", payload)
             except CallFailed:

@@ -9,7 +9,7 @@ measurands as the 1.6 simulator's: energy register, power, three phase currents 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from voltgate.ocpp import wire
 from voltgate.ocpp.v201 import messages as m
@@ -120,9 +120,11 @@ def transaction_event(
     meter: m.MeterValue | None = None,
     evse_id: int | None = None,
     token: m.IdToken | None = None,
+    reservation_id: int | None = None,
 ) -> Payload:
     """TransactionEventRequest (E01-E07)."""
     request = m.TransactionEventRequest(
+        reservation_id=reservation_id,
         event_type=event_type,
         meter_value=None if meter is None else [meter],
         timestamp=at,
@@ -154,14 +156,46 @@ def notify_report(
     return wire.encode(request)
 
 
-def firmware_status(status: m.FirmwareStatusEnum = "Idle") -> Payload:
-    """FirmwareStatusNotificationRequest, Idle when triggered outside an update (F06.FR.16)."""
-    return wire.encode(m.FirmwareStatusNotificationRequest(status=status))
+def firmware_status(status: str = "Idle", request_id: int | None = None) -> Payload:
+    """FirmwareStatusNotificationRequest: a FirmwareStatusEnumType value, with the update's
+    requestId but for Idle (L01.FR.20; Idle when triggered outside an update, F06.FR.16)."""
+    request = m.FirmwareStatusNotificationRequest(
+        status=cast(m.FirmwareStatusEnum, status), request_id=request_id
+    )
+    return wire.encode(request)
 
 
-def log_status(status: m.UploadLogStatusEnum = "Idle") -> Payload:
-    """LogStatusNotificationRequest, Idle when triggered outside an upload (F06.FR.15)."""
-    return wire.encode(m.LogStatusNotificationRequest(status=status))
+def log_status(status: str = "Idle", request_id: int | None = None) -> Payload:
+    """LogStatusNotificationRequest: an UploadLogStatusEnumType value, with the upload's
+    requestId but for a triggered Idle (N01.FR.07/13; F06.FR.15)."""
+    request = m.LogStatusNotificationRequest(
+        status=cast(m.UploadLogStatusEnum, status), request_id=request_id
+    )
+    return wire.encode(request)
+
+
+def publish_status(status: str, request_id: int | None, location: str | None = None) -> Payload:
+    """PublishFirmwareStatusNotificationRequest (L03): Published with the URI(s) where the
+    local controller serves the firmware."""
+    request = m.PublishFirmwareStatusNotificationRequest(
+        status=cast(m.PublishFirmwareStatusEnum, status),
+        location=None if location is None else [location],
+        request_id=request_id,
+    )
+    return wire.encode(request)
+
+
+def notify_report_parts(
+    request_id: int, at: datetime, data: list[m.ReportData], parts: int = 2
+) -> list[Payload]:
+    """A report in `parts` NotifyReport messages: the same requestId, seqNo from 0, tbc on
+    all but the last (B07.FR.04/10, B08.FR.04/14), like a real station's report."""
+    size = max(1, -(-len(data) // parts))
+    chunks = [data[n * size : (n + 1) * size] for n in range(parts)]
+    return [
+        notify_report(request_id, seq_no, at, chunk, tbc=seq_no < parts - 1)
+        for seq_no, chunk in enumerate(chunks)
+    ]
 
 
 def security_event(kind: str, at: datetime, tech_info: str | None = None) -> Payload:

@@ -1,5 +1,10 @@
 """How a simulated station answers a 2.0.1 CSMS: one function per action, in a table.
 
+Provisioning, remote control, availability and the device model are answered here; the
+other functional blocks in `charging_responders` (H, K, D, E14, I02),
+`maintenance_responders` (L, N01, M, B09) and `device_management_responders` (B08, N02-N06,
+O, N09).
+
 Each responder decodes the request into its wire model, decides on the station's state and
 returns the response payload plus the follow-ups (`followups.py`) the station runs after the
 answer went out. No I/O and no clock here.
@@ -28,8 +33,15 @@ from voltgate.simulator.followups import (
     SendStatus,
     ToConnector,
     Trigger,
+    status_changes,
 )
 from voltgate.simulator.state import StartCharging, StopCharging
+from voltgate.simulator.v201 import (
+    charging_responders,
+    device_management_responders,
+    maintenance_responders,
+)
+from voltgate.simulator.v201.charging_responders import reservation_update
 from voltgate.simulator.v201.device_model import accepts
 from voltgate.simulator.v201.state import V201State
 
@@ -37,11 +49,11 @@ Payload = dict[str, Any]
 Responder = Callable[[V201State, Payload], Answer]
 
 # TriggerMessage requests the simulator can honour (F06); the others are NotImplemented
-# (F06.FR.08): it has no ISO 15118 side, no firmware publishing and no key pair to sign.
+# (F06.FR.08): it has no ISO 15118 side and no key pair to sign.
 TRIGGERABLE = frozenset(
     {
         "BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "TransactionEvent",
-        "FirmwareStatusNotification", "LogStatusNotification",
+        "FirmwareStatusNotification", "LogStatusNotification", "PublishFirmwareStatusNotification",
     }
 )  # fmt: skip
 _PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----"
@@ -98,8 +110,9 @@ def _request_start(state: V201State, payload: Payload) -> Answer:
     else:
         candidates = state.connectors  # F01.FR.20: the station picks the EVSE
     for candidate in candidates:
-        # F01.FR.23/24: not on an unavailable EVSE, nor on one with a transaction.
-        if not candidate.busy and candidate.operative and state.accepts_new_transactions:
+        # F01.FR.23/24: not on an unavailable EVSE, nor on one with a transaction; nor on
+        # one reserved for another idToken (H01.FR.07/23).
+        if state.may_start(candidate, request.id_token.id_token):
             candidate.starting = True  # reserved until the connector has started
             command = StartCharging(
                 request.id_token.id_token,
@@ -148,8 +161,11 @@ def _change_availability(state: V201State, payload: Payload) -> Answer:
             scheduled = True
         elif connector.operative != operative:
             connector.operative = operative
-            connector.status = "Available" if operative else "Unavailable"
+            for removed in state.reservations.on_connector(connector.connector_id):
+                then.append(reservation_update(removed.id, "Removed"))  # H01.FR.17
+            connector.status = state.idle_status(connector)
             then.append(SendStatus(connector.connector_id))  # G03.FR.04, G04.FR.05
+    then += status_changes(state)  # H01.FR.20: reservations of any EVSE may need another
     # G03.FR.03: a change to the state the station is already in is Accepted too.
     status: m.ChangeAvailabilityStatusEnum = "Scheduled" if scheduled else "Accepted"
     return _reply(m.ChangeAvailabilityResponse(status=status), then)
@@ -270,6 +286,9 @@ def _data_transfer(state: V201State, payload: Payload) -> Answer:
 
 
 RESPONDERS: Mapping[str, Responder] = {
+    **charging_responders.RESPONDERS,
+    **maintenance_responders.RESPONDERS,
+    **device_management_responders.RESPONDERS,
     "Reset": _reset,
     "RequestStartTransaction": _request_start,
     "RequestStopTransaction": _request_stop,

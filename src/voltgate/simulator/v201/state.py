@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from voltgate.ocpp.v201 import messages as m
+from voltgate.simulator.clock import Now
 from voltgate.simulator.state import ConnectorState, StationState
 from voltgate.simulator.v201.device_model import (
     AUTHORIZE_REMOTE_START,
     AVAILABILITY_STATE,
     BASIC_AUTH_PASSWORD,
+    DISPLAY_MESSAGES,
     HEARTBEAT_INTERVAL,
+    LOCAL_LIST_ENTRIES,
+    PROFILE_ENTRIES,
     TX_UPDATED_INTERVAL,
     DeviceModel,
     VariableKey,
 )
+from voltgate.simulator.v201.monitoring import Monitors
 
 
 class V201State(StationState):
-    """A 2.0.1 station's memory: `StationState`, its device model and installed certificates.
+    """A 2.0.1 station's memory: `StationState`, its device model, monitors, display messages
+    and network profiles.
 
     Settings the simulator acts on live in `StationState` (heartbeat and meter intervals,
     password) and are mirrored into the device model: `apply` and `set_heartbeat` keep the
@@ -26,8 +33,11 @@ class V201State(StationState):
         heartbeat_s: the heartbeat interval until the CSMS says otherwise.
         meter_s: the TransactionEvent Updated interval until the CSMS says otherwise.
         device_model: the station's variables (device_model.standard_model).
+        now: the station's clock; progress_s: seconds between a job's status notifications.
         password: the HTTP Basic auth password, None for none.
     """
+
+    EXCLUSIVE_TX_DEFAULTS = True  # K01.FR.52/53
 
     def __init__(
         self,
@@ -36,12 +46,25 @@ class V201State(StationState):
         meter_s: float,
         *,
         device_model: DeviceModel,
+        now: Now,
+        progress_s: float = 1.0,
         password: str | None = None,
     ) -> None:
-        super().__init__(connectors, heartbeat_s, meter_s, password=password)
+        super().__init__(
+            connectors, heartbeat_s, meter_s, now=now, progress_s=progress_s, password=password
+        )
         self.device_model = device_model
-        # Certificates the CSMS installed with CertificateSigned, PEM by certificateType.
-        self.certificates: dict[str, str] = {}
+        self.monitors = Monitors()  # N04-N06 (monitoring.py)
+        self.display_messages: dict[int, m.MessageInfo] = {}  # O01-O05, by message id
+        self.network_profiles: dict[int, m.NetworkConnectionProfile] = {}  # B09, by slot
+        self.published: dict[str, str] = {}  # L03: URI of each published firmware, by checksum
+
+    def transaction_ended(self, transaction_id: str) -> None:
+        """Forget what was only for a transaction that ended: its display messages
+        (MessageInfoType.transactionId: removed after the transaction has ended)."""
+        for message_id, message in list(self.display_messages.items()):
+            if message.transaction_id == transaction_id:
+                del self.display_messages[message_id]
 
     def set_heartbeat(self, seconds: float) -> None:
         """Adopt a heartbeat interval and report it as OCPPCommCtrlr.HeartbeatInterval."""
@@ -62,7 +85,15 @@ class V201State(StationState):
             self.meter_s = float(value)
 
     def value_of(self, key: VariableKey) -> str:
-        """The Actual value of a variable as GetVariables and reports give it."""
+        """The Actual value of a variable as GetVariables and reports give it; counts of what
+        the station holds are read from it."""
+        counts = {
+            LOCAL_LIST_ENTRIES: lambda: len(self.local_list),
+            PROFILE_ENTRIES: lambda: len(self.profiles.all()),
+            DISPLAY_MESSAGES: lambda: len(self.display_messages),
+        }
+        if key in counts:
+            return str(counts[key]())
         if key.variable == AVAILABILITY_STATE:
             if key.evse is None:
                 return "Available" if self.operative else "Unavailable"

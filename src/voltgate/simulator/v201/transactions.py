@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from voltgate.ocpp.v201 import messages as m
-from voltgate.simulator.charging import token_status
+from voltgate.simulator.charging import read_meter, token_status
 from voltgate.simulator.clock import Clock, Now
 from voltgate.simulator.config import SimulationConfig
 from voltgate.simulator.ev import EvSession, idle_sample
@@ -105,6 +105,7 @@ class Transactions:
             if (status := token_status(reply, "idTokenInfo")) != "Accepted":
                 self._stats.error(f"Authorize: idToken not accepted ({status})")
                 return
+        reservation_id = self._state.claim_reservation(connector, command.id_tag)
         await self.status(link, connector, "Occupied")  # E02.FR.05: the cable is plugged in
         ev = EvSession(self._rng, connector.register_wh)
         begin = ev.sample()
@@ -139,6 +140,7 @@ class Transactions:
             meter=payloads.register_value(begin, started_at, "Transaction.Begin"),
             evse_id=connector.connector_id,
             token=payloads.id_token(command.id_tag, kind),
+            reservation_id=reservation_id,  # H01.FR.15, E03.FR.03: in the first event only
         )
         reply = await link.call("TransactionEvent", payload)
         if (status := token_status(reply, "idTokenInfo")) != "Accepted":
@@ -150,7 +152,7 @@ class Transactions:
         """Updated every TxUpdatedInterval until the driver leaves or a stop command comes."""
         if tx.ending is None:
             stop = await self._until_stopped(link, connector, tx)
-            tx.ending = self._ended(tx, stop)
+            tx.ending = self._ended(connector, tx, stop)
         await link.call("TransactionEvent", tx.ending)
         connector.register_wh = tx.ev.register_wh
         connector.transaction = None
@@ -160,9 +162,16 @@ class Transactions:
         if connector.operative_after_transaction is not None:
             connector.operative = connector.operative_after_transaction
             connector.operative_after_transaction = None
+        self._state.profiles.transaction_ended(str(tx.transaction_id))
+        self._state.transaction_ended(str(tx.transaction_id))
         # G01.FR.04/05: the cable is out, the connector is Available (or Unavailable when
-        # a ChangeAvailability was scheduled for the end of the transaction).
-        await self.status(link, connector, "Available" if connector.operative else "Unavailable")
+        # a ChangeAvailability was scheduled for the end of the transaction; Reserved when
+        # a reservation for any EVSE now needs it, H01.FR.20).
+        await self.status(link, connector, self._state.idle_status(connector))
+        for evse_id in self._state.refresh_reserved():
+            other = self._state.connector(evse_id)
+            if other is not None:
+                await self.status(link, other, other.status)
 
     async def _until_stopped(
         self, link: Link, connector: ConnectorState, tx: ActiveTransaction
@@ -180,9 +189,11 @@ class Transactions:
         # A remote-started session has no card to present again: its driver unplugs.
         return self._rng.choice(_DRIVER_STOPS) if tx.pooled else _DRIVER_STOPS[1]
 
-    def _ended(self, tx: ActiveTransaction, stop: StopCharging) -> dict[str, Any]:
+    def _ended(
+        self, connector: ConnectorState, tx: ActiveTransaction, stop: StopCharging
+    ) -> dict[str, Any]:
         at = self._now()
-        end = tx.ev.advance(self._clock() - tx.started_s)
+        end = read_meter(self._state, connector, tx, self._clock() - tx.started_s)
         ev_gone = stop.reason == "EVDisconnected"
         trigger = stop.trigger or (_EV_DISCONNECTED if ev_gone else "StopAuthorized")
         transaction = m.Transaction(
@@ -214,7 +225,7 @@ class Transactions:
         """A TransactionEvent Updated with the EV's readings now: periodic (E02.FR.10) or
         triggered (F06.FR.07, with the chargingState)."""
         at = self._now()
-        sample = tx.ev.advance(self._clock() - tx.started_s)
+        sample = read_meter(self._state, connector, tx, self._clock() - tx.started_s)
         periodic = trigger == "MeterValuePeriodic"
         payload = payloads.transaction_event(
             "Updated",
@@ -236,7 +247,7 @@ class Transactions:
         if tx is None:
             sample = idle_sample(connector.register_wh)
         else:
-            sample = tx.ev.advance(self._clock() - tx.started_s)
+            sample = read_meter(self._state, connector, tx, self._clock() - tx.started_s)
         meter = payloads.meter_value(sample, self._now(), "Trigger")
         with contextlib.suppress(CallFailed):
             await link.call("MeterValues", payloads.meter_values(connector.connector_id, meter))
