@@ -21,6 +21,7 @@ from voltgate.api.conventions import (
     text_field,
     to_api,
 )
+from voltgate.domain import equipment
 from voltgate.domain import station_models as sm
 from voltgate.domain.catalog_import import CatalogEntry, ImportOutcome, ImportResult
 from voltgate.domain.station_configuration import DriftReport, DriftState, KeyDrift
@@ -56,8 +57,8 @@ class ConnectorIn(ApiModel):
     """A connector of the model (reference 04: every field required)."""
 
     id: ConnectorId = Field(description="The connector ID (a whole number).")
-    connection_type: sm.ConnectionType
-    format: sm.ConnectorFormat
+    connection_type: equipment.ConnectionType
+    format: equipment.ConnectorFormat
     max_amperage: Rating = Field(description="Maximum amperage in amps.")
     max_voltage: Rating = Field(description="Maximum voltage in volts.")
     max_power_watts: Rating = Field(description="Maximum power in watts.")
@@ -113,7 +114,7 @@ class StationModelIn(ApiModel):
     vendor: Name = Field(description="The vendor/manufacturer of the charging station.")
     model: Name = Field(description="The model name of the charging station.")
     friendly_name: Name | None = None
-    power_type: sm.PowerType
+    power_type: equipment.PowerType
     connectors: list[ConnectorIn] = Field(min_length=1, max_length=sm.MAX_CONNECTORS)
     configuration_keys: ConfigurationKeysIn
     image_url: ImageUrl | None = None
@@ -143,8 +144,8 @@ class ConnectorOut(ApiModel):
     """A connector of a model."""
 
     id: int
-    connection_type: sm.ConnectionType
-    format: sm.ConnectorFormat
+    connection_type: equipment.ConnectionType
+    format: equipment.ConnectorFormat
     max_amperage: float
     max_voltage: float
     max_power_watts: float
@@ -168,7 +169,7 @@ class StationModelOut(ApiModel):
     vendor: str
     model: str
     friendly_name: str | None
-    power_type: sm.PowerType
+    power_type: equipment.PowerType
     connectors: list[ConnectorOut]
     configuration_keys: dict[str, str] = Field(examples=[{"ocppUrl": "wss://csms.example/ocpp"}])
     image_url: str | None

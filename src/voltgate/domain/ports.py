@@ -116,6 +116,12 @@ class ConnectorRepository(Protocol):
         """The EVSE with this EvseId (stored in upper case), or None."""
         ...
 
+    def delete_unreported(self, station_id: str) -> None:
+        """Delete the station's connectors that never reported a status, then its EVSEs
+        without a meter register and without connectors: what was only described (by an
+        operator or the station's model)."""
+        ...
+
 
 class TokenRepository(Protocol):
     """Id tokens, looked up case-insensitively (OCPP 1.6 §7.28)."""

@@ -18,44 +18,20 @@ admins may add further keys. How each key is named on a station of each OCPP ver
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from voltgate.domain.equipment import (
+    ConnectionType,
+    ConnectorEquipment,
+    ConnectorFormat,
+    PowerType,
+)
 from voltgate.domain.errors import Problem
 from voltgate.domain.queries import PageRequest
-
-
-class PowerType(enum.StrEnum):
-    """How the station supplies power (reference 04 ``powerType``)."""
-
-    AC_1_PHASE = "AC_1_PHASE"
-    AC_3_PHASE = "AC_3_PHASE"
-    DC = "DC"
-
-
-class ConnectionType(enum.StrEnum):
-    """The plug or socket standard of a connector (reference 04 ``connectionType``)."""
-
-    CHADEMO = "CHADEMO"
-    IEC_62196_T1 = "IEC_62196_T1"
-    IEC_62196_T1_COMBO = "IEC_62196_T1_COMBO"
-    IEC_62196_T2 = "IEC_62196_T2"
-    IEC_62196_T2_COMBO = "IEC_62196_T2_COMBO"
-    TESLA_R = "TESLA_R"
-    TESLA_S = "TESLA_S"
-    SAE_J3400 = "SAE_J3400"
-
-
-class ConnectorFormat(enum.StrEnum):
-    """A cable fixed to the station, or a socket the driver plugs a cable into."""
-
-    CABLE = "CABLE"
-    SOCKET = "SOCKET"
-
 
 OCPP_URL = "ocppUrl"
 """The configuration key every model has: the OCPP-J endpoint URL its stations connect to."""
@@ -83,6 +59,17 @@ class ModelConnector:
     max_amperage: float
     max_voltage: float
     max_power_watts: float
+
+    @property
+    def equipment(self) -> ConnectorEquipment:
+        """What a station's connector of this model is (`domain.equipment`)."""
+        return ConnectorEquipment(
+            self.connection_type,
+            self.format,
+            self.max_amperage,
+            self.max_voltage,
+            self.max_power_watts,
+        )
 
 
 KeyMappings = Mapping[str, Mapping[str, str | None]]

@@ -118,6 +118,10 @@ class SqlConnectors:
     def evse_by_emi3_id(self, emi3_id: str) -> Evse | None:
         return self._numbered.evse_by_emi3_id(emi3_id)
 
+    def delete_unreported(self, station_id: str) -> None:
+        self._db.run(self._sql.connector_delete_unreported, {"_s": station_id})
+        self._db.run(self._sql.evse_delete_unreported, {"_s": station_id})
+
 
 class SqlTokens:
     """`domain.ports.TokenRepository` in SQL."""

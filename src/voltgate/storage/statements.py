@@ -19,6 +19,8 @@ from sqlalchemy import (
     any_,
     bindparam,
     case,
+    delete,
+    exists,
     literal_column,
     or_,
     select,
@@ -212,6 +214,18 @@ class Statements:
             select(co)
             .where(co.c.station_id == bindparam("_s"))
             .order_by(co.c.evse_id, co.c.connector_id)
+        )
+        # What an operator or a station model described but the station never reported:
+        # connectors without a status, then EVSEs without a register or any connector left.
+        self.connector_delete_unreported = c(
+            delete(co).where(co.c.station_id == bindparam("_s"), co.c.status.is_(None))
+        )
+        self.evse_delete_unreported = c(
+            delete(e).where(
+                e.c.station_id == bindparam("_s"),
+                e.c.last_register_at.is_(None),
+                ~exists().where(co.c.station_id == e.c.station_id, co.c.evse_id == e.c.evse_id),
+            )
         )
 
         self.token_get = c(select(k).where(k.c.key == bindparam("key")))

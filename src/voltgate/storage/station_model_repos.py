@@ -16,13 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
 from voltgate.domain.commands import CommandState
+from voltgate.domain.equipment import ConnectionType, ConnectorFormat, PowerType
 from voltgate.domain.station_configuration import KeyState
 from voltgate.domain.station_models import (
-    ConnectionType,
-    ConnectorFormat,
     ModelConnector,
     ModelQuery,
-    PowerType,
     StationModel,
     catalog_key,
     copy_mappings,

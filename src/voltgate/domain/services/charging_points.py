@@ -16,14 +16,17 @@ from voltgate.domain.charging_points import (
     TRANSACTION_WINDOW,
     AuthMode,
     ChargingPoint,
+    ConnectorSpec,
     EvseChange,
     EvseView,
     apply_change,
     auth_mode,
 )
+from voltgate.domain.equipment import ConnectorEquipment
 from voltgate.domain.errors import AlreadyExists, UnknownEvse, UnknownStation
 from voltgate.domain.network import NetworkSettings, checked
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
+from voltgate.domain.station_models import StationModel, evse_layout
 from voltgate.domain.stations import Evse, Station
 
 
@@ -185,3 +188,38 @@ def _change(
     for connector in connectors:
         repos.connectors.save_connector(connector)
     return replace(view, evse=evse, connectors=connectors)
+
+
+def apply_model_layout(
+    repos: Repositories, station_id: str, model: StationModel, now: datetime
+) -> None:
+    """Give a station the EVSEs and ratings of its catalog model (one EVSE per model
+    connector, `station_models.evse_layout`), in the caller's unit of work.
+
+    Only what nobody stated yet is filled in: an EVSE without a power type gets the model's,
+    a connector without equipment the model connector's kind and maxima. So an operator's
+    description, or one from an earlier model, is never overwritten; the station's own
+    status reports are kept either way.
+    """
+    for slot in evse_layout(model):
+        created = repos.connectors.add_evse(Evse(station_id, slot.evse_id, version=0))
+        evse = repos.connectors.get_evse(station_id, slot.evse_id)
+        assert evse is not None
+        stated = {
+            c.connector_id: c.equipment
+            for c in repos.connectors.list_connectors(station_id)
+            if c.evse_id == slot.evse_id
+        }
+        values = {} if evse.power_type is not None else {"power_type": model.power_type}
+        connectors = None
+        if stated.get(slot.connector_id, ConnectorEquipment()) == ConnectorEquipment():
+            equipment = slot.connector.equipment
+            # `connectors` describes the EVSE's hardware as a whole: keep the others' own.
+            connectors = (
+                *(ConnectorSpec(cid, eq) for cid, eq in stated.items() if cid != slot.connector_id),
+                ConnectorSpec(slot.connector_id, equipment),
+            )
+        if values or connectors is not None:
+            _change(repos, station_id, slot.evse_id, EvseChange(values, connectors), now,
+                    created=created)  # fmt: skip
+

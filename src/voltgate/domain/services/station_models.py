@@ -34,6 +34,7 @@ from voltgate.domain.errors import (
 )
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, page_of
+from voltgate.domain.services.charging_points import apply_model_layout
 from voltgate.domain.station_configuration import station_key
 from voltgate.domain.station_models import (
     KeyMappings,
@@ -194,7 +195,9 @@ class StationModelService:
 
     async def link(self, station_id: str, model_id: str | None) -> Station:
         """Link a station to a model (None: unlink it). The model it has already stays
-        valid when archived; its keys reach the station at its next Accepted boot.
+        valid when archived; its keys reach the station at its next Accepted boot. A new
+        model gives the station its EVSEs and ratings where none are stated yet
+        (`apply_model_layout`).
 
         Raises:
             UnknownStation: no such station.
@@ -202,12 +205,14 @@ class StationModelService:
             ModelArchived: the model is archived (and not the station's already).
         """
 
+        now = self._clock()
+
         def work(repos: Repositories) -> Station:
             station = repos.stations.get(station_id)
             if station is None:
                 raise UnknownStation(station_id)
             if model_id is not None and model_id != station.model_id:
-                choosable_model(repos, model_id)
+                apply_model_layout(repos, station_id, choosable_model(repos, model_id), now)
             station = replace(station, model_id=model_id)
             repos.stations.save(station)
             return station

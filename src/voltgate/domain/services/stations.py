@@ -11,6 +11,7 @@ from voltgate.domain import credentials
 from voltgate.domain.errors import AlreadyExists, InUse, UnknownStation
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, StationQuery, page_of
+from voltgate.domain.services.charging_points import apply_model_layout
 from voltgate.domain.services.station_models import choosable_model
 from voltgate.domain.stations import (
     BootInfo,
@@ -144,6 +145,9 @@ class StationService:
             if model_id is None:
                 # One indexed lookup, and only for stations without a model.
                 model_id = repos.station_models.match(info.vendor, info.model)
+                model = None if model_id is None else repos.station_models.get(model_id)
+                if model is not None:
+                    apply_model_layout(repos, station_id, model, now)
             repos.stations.save(
                 replace(
                     station,
@@ -267,7 +271,8 @@ class StationService:
         registration: Registration,
         model_id: str | None = None,
     ) -> Station:
-        """Provision a new station, of the model `model_id` when given.
+        """Provision a new station, of the model `model_id` when given: it then has the
+        model's EVSEs and ratings at once (`apply_model_layout`).
 
         Raises:
             AlreadyExists: a station with this id exists (`add` updates one instead).
@@ -282,10 +287,15 @@ class StationService:
             model_id=model_id,
         )
 
+        now = self._clock()
+
         def work(repos: Repositories) -> bool:
-            if model_id is not None:
-                choosable_model(repos, model_id)
-            return repos.stations.add(candidate)
+            model = None if model_id is None else choosable_model(repos, model_id)
+            if not repos.stations.add(candidate):
+                return False
+            if model is not None:
+                apply_model_layout(repos, station_id, model, now)
+            return True
 
         if not await self._uow.submit(work):
             raise AlreadyExists("station", station_id)
@@ -332,27 +342,31 @@ class StationService:
         return await self._uow.submit(work)
 
     async def remove(self, station_id: str) -> None:
-        """Delete a station that was provisioned but never reported anything.
+        """Delete a station that was provisioned but never reported anything, with the
+        EVSEs and connectors that were only described (by an operator or its model).
 
         A station with history (connections, boots, transactions, events, ...) is kept:
         records refer to it. Set its registration to Rejected to stop it instead.
 
         Raises:
             UnknownStation: no such station.
-            InUse: it is connected, or other records refer to it.
+            InUse: it is connected, or other records refer to it (nothing is deleted).
         """
 
-        def work(repos: Repositories) -> str | None:
+        def work(repos: Repositories) -> None:
             station = _require(repos, station_id)
             if station.connected:
-                return "it is connected"
+                raise InUse("station", station_id, "it is connected")
+            repos.connectors.delete_unreported(station_id)
             if not repos.operator.delete_station(station_id):
-                return "it has reported data (set its registration to Rejected instead)"
-            return None
+                # Raised inside the unit: the described EVSEs deleted above come back.
+                raise InUse(
+                    "station",
+                    station_id,
+                    "it has reported data (set its registration to Rejected instead)",
+                )
 
-        reason = await self._uow.submit(work)
-        if reason is not None:
-            raise InUse("station", station_id, reason)
+        await self._uow.submit(work)
 
 
 def ensure_evse(repos: Repositories, station_id: str, evse_id: int) -> Evse:
