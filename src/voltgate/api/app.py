@@ -16,6 +16,7 @@ from voltgate import __version__
 from voltgate.api import errors
 from voltgate.api.auth import mark_access
 from voltgate.api.routes import access, commands, reference, stations, tokens, transactions
+from voltgate.api.routes import messages as message_log
 from voltgate.api.routes.operations import HealthCheck, operations_router
 from voltgate.domain.access import DEFAULT_LOGIN_TOKEN_LIFETIME_S
 from voltgate.domain.services import Services
@@ -66,6 +67,7 @@ def create_api(
         tokens.router,
         transactions.router,
         commands.router,
+        message_log.router,
         reference.router,
     )
     for router in routers:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 
 from voltgate.domain import access, authorization, stations, transaction_events, transactions
+from voltgate.domain import message_log as frame_log
 
 
 class Role(enum.StrEnum):
@@ -103,6 +104,23 @@ class TransactionStatus(enum.StrEnum):
     CLOSED = "CLOSED"
 
 
+class Direction(enum.StrEnum):
+    """Which way a logged OCPP frame went."""
+
+    FROM_STATION = "FROM_STATION"
+    TO_STATION = "TO_STATION"
+
+
+class MessageType(enum.StrEnum):
+    """The OCPP-J message type of a logged frame (CALL, CALLRESULT, CALLERROR), or MALFORMED
+    for a frame that was not readable OCPP-J."""
+
+    CALL = "CALL"
+    CALL_RESULT = "CALL_RESULT"
+    CALL_ERROR = "CALL_ERROR"
+    MALFORMED = "MALFORMED"
+
+
 class ConnectorStatus(enum.StrEnum):
     """A connector's last reported status: 1.6 ChargePointStatus and 2.0.1
     ConnectorStatusEnumType (Occupied) together."""
@@ -148,5 +166,7 @@ DOMAIN_ENUMS: dict[type[enum.StrEnum], type[enum.Enum]] = {
     AuthStatus: authorization.AuthStatus,
     SuspectFlag: transactions.SuspectFlag,
     TransactionEventType: transaction_events.TxEventType,
+    Direction: frame_log.Direction,
+    MessageType: frame_log.FrameType,
 }
 """Each API enum and the domain enum whose member names it has."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from voltgate.cli import access, security, serve, stations
+from voltgate.cli import access, messages, security, serve, stations
 from voltgate.cli.base import build_settings, cli, event_loop_factory, run_async
 from voltgate.simulator.cli import simulate
 
@@ -20,6 +20,7 @@ __all__ = [
     "cli",
     "event_loop_factory",
     "main",
+    "messages",
     "run_async",
     "security",
     "serve",

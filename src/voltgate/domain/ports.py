@@ -20,6 +20,7 @@ from voltgate.domain.certificates import Delivery, IssuedCertificate
 from voltgate.domain.commands import CommandRecord
 from voltgate.domain.device_model import DeviceVariable, ReportedVariable, StoredPart
 from voltgate.domain.events import StationEvent
+from voltgate.domain.message_log import LogEntry, LoggedFrame, MessageQuery
 from voltgate.domain.queries import (
     EventEntry,
     EventQuery,
@@ -398,6 +399,24 @@ class CommandRepository(Protocol):
         ...
 
 
+class MessageLogRepository(Protocol):
+    """The per-station log of OCPP frames (`domain.message_log`)."""
+
+    def add(self, frames: Sequence[LoggedFrame]) -> None:
+        """Insert the frames, in order (later frames get higher ids). Nothing is reported
+        back, so storage may send the inserts later in the same database transaction."""
+        ...
+
+    def list(self, query: MessageQuery) -> list[LogEntry]:
+        """A station's frames by id, newest first, before the cursor, filtered (up to
+        ``limit + 1`` rows, as `OperatorRepository` lists)."""
+        ...
+
+    def delete_before(self, at: datetime, limit: int) -> int:
+        """Delete at most `limit` of the oldest frames logged before `at`; the count."""
+        ...
+
+
 class Repositories(Protocol):
     """The repositories of one unit of work, all on the same database transaction."""
 
@@ -425,6 +444,8 @@ class Repositories(Protocol):
     def operator(self) -> OperatorRepository: ...
     @property
     def commands(self) -> CommandRepository: ...
+    @property
+    def message_log(self) -> MessageLogRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

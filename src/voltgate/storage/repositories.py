@@ -20,6 +20,7 @@ from voltgate.domain.stations import Connector, Evse, Registration, Station
 from voltgate.storage.access_repos import SqlAccess
 from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.device_model_repos import SqlDeviceModel
+from voltgate.storage.message_log_repos import SqlMessageLog
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.security_repos import SqlSecurity
 from voltgate.storage.sql import Executor, Row
@@ -174,6 +175,7 @@ class SqlRepositories:
         "device_model",
         "events",
         "executor",
+        "message_log",
         "meter_values",
         "operator",
         "security",
@@ -200,6 +202,7 @@ class SqlRepositories:
             db, statements.operator, station_row=_station, transaction_row=transaction_row
         )
         self.commands = SqlCommands(db, statements.commands)
+        self.message_log = SqlMessageLog(db, statements.message_log)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

@@ -19,6 +19,7 @@ from voltgate.domain.services.authorization import AuthorizationService
 from voltgate.domain.services.commands import CommandService, CommandSetup
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.events import EventService
+from voltgate.domain.services.message_log import MessageLogService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
 from voltgate.domain.services.stations import StationService
 from voltgate.domain.services.transaction_events import (
@@ -57,6 +58,7 @@ __all__ = [
     "DeviceModelService",
     "EventService",
     "IdToken",
+    "MessageLogService",
     "MeterReading",
     "MeterSample",
     "Registration",
@@ -120,3 +122,4 @@ class Services:
         )
         self.access = AccessService(uow, clock)
         self.commands = CommandService(uow, clock, setup=commands or CommandSetup())
+        self.message_log = MessageLogService(uow, clock)
