@@ -50,6 +50,7 @@ EXPECTED = {
     ("GET", "/api/v1/transactions/{transactionId}"): "VIEWER",
     ("GET", "/api/v1/stations/{stationId}/commands"): "VIEWER",
     ("GET", "/api/v1/commands/{commandId}"): "VIEWER",
+    ("GET", "/api/v1/stations/{stationId}/messages"): "VIEWER",
     ("POST", "/api/v1/ocpp/charger-connect"): "OPERATOR",
     **{
         ("POST", f"/api/v1/stations/{{stationId}}/commands/{name}"): "OPERATOR"

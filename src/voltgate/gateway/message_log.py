@@ -4,7 +4,8 @@ Theory of operation
 -------------------
 Each station connection hands every frame it receives and sends to `received` / `sent`
 (the session has already described it: type, message id, action). That call only appends
-a `CapturedFrame` to an in-memory queue: no I/O, no await, a microsecond or two. A writer
+the frame and its time to an in-memory queue: no I/O, no await, about a microsecond (the
+clock read is most of it; `bench/message_log_cost.py` measures). A writer
 task takes everything queued every `FLUSH_INTERVAL_S`, blanks secrets and clips long
 frames (`domain.message_log.to_stored`, `handlers.redaction`), and stores it as one unit
 of work per `MAX_ROWS_PER_UNIT` frames through the committer, so the rows ride in a group
@@ -62,6 +63,17 @@ _TYPES: dict[MessageType | None, FrameType] = {
     MessageType.CALL_ERROR: FrameType.CALL_ERROR,
     None: FrameType.MALFORMED,
 }
+# Looked up once: reading an enum member through its class costs ~0.2 µs each time.
+_FROM, _TO = Direction.FROM_STATION, Direction.TO_STATION
+
+_Queued = tuple[str, datetime, Direction, Frame]
+"""A captured frame: station, time, direction, the session's description. A plain tuple on
+the hot path; it becomes a `CapturedFrame` when the writer takes it."""
+
+
+def _types_kept(mode: MessageLogMode, direction: Direction) -> frozenset[MessageType | None]:
+    """The session's frame types that `mode` keeps in `direction`."""
+    return frozenset(wire for wire, kind in _TYPES.items() if (direction, kind) in kept(mode))
 
 
 class FrameRecorder:
@@ -92,48 +104,40 @@ class FrameRecorder:
     ) -> None:
         self._service = service
         self.mode = mode
-        self._kept = kept(mode)
+        self._enabled = bool(kept(mode))
+        # None: every frame (mode ALL), so the hot path checks nothing.
+        self._from_types = None if mode is MessageLogMode.ALL else _types_kept(mode, _FROM)
+        self._to_types = None if mode is MessageLogMode.ALL else _types_kept(mode, _TO)
         self._retention_days = retention_days
         self._max_text = max_text
         self._budget = buffer_chars
         self._clock = clock
         self._metrics = metrics
         self._redact = redact
-        self._queue: deque[CapturedFrame] = deque()
+        self._queue: deque[_Queued] = deque()
         self._queued = 0  # frame text plus overhead in the queue
         self._overflowed = 0  # dropped since the last report
 
     @property
     def enabled(self) -> bool:
         """False when the mode keeps no frame (connections then skip the recorder)."""
-        return bool(self._kept)
+        return self._enabled
 
     def received(self, station_id: str, frame: Frame) -> None:
         """Record a frame the station sent (hot path: no I/O)."""
-        self._capture(station_id, Direction.FROM_STATION, frame)
+        if self._from_types is None or frame.type in self._from_types:
+            self._capture((station_id, self._clock(), _FROM, frame))
 
     def sent(self, station_id: str, frame: Frame) -> None:
         """Record a frame sent to the station (hot path: no I/O)."""
-        self._capture(station_id, Direction.TO_STATION, frame)
+        if self._to_types is None or frame.type in self._to_types:
+            self._capture((station_id, self._clock(), _TO, frame))
 
-    def _capture(self, station_id: str, direction: Direction, frame: Frame) -> None:
-        kind = _TYPES[frame.type]
-        if (direction, kind) not in self._kept:
-            return
-        self._queue.append(
-            CapturedFrame(
-                station_id,
-                self._clock(),
-                direction,
-                kind,
-                frame.unique_id,
-                frame.action,
-                frame.text,
-            )
-        )
-        self._queued += len(frame.text) + ENTRY_OVERHEAD
+    def _capture(self, entry: _Queued) -> None:
+        self._queue.append(entry)
+        self._queued += len(entry[3].text) + ENTRY_OVERHEAD
         while self._queued > self._budget and self._queue:
-            oldest = self._queue.popleft()
+            oldest = self._queue.popleft()[3]
             self._queued -= len(oldest.text) + ENTRY_OVERHEAD
             self._overflowed += 1
 
@@ -169,9 +173,17 @@ class FrameRecorder:
             await self.flush()
 
     def _take(self) -> CapturedFrame:
-        frame = self._queue.popleft()
+        station_id, at, direction, frame = self._queue.popleft()
         self._queued -= len(frame.text) + ENTRY_OVERHEAD
-        return frame
+        return CapturedFrame(
+            station_id,
+            at,
+            direction,
+            _TYPES[frame.type],
+            frame.unique_id,
+            frame.action,
+            frame.text,
+        )
 
     def _report_overflow(self) -> None:
         dropped, self._overflowed = self._overflowed, 0

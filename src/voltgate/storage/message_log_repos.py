@@ -2,15 +2,16 @@
 
 A batch of frames is queued as deferred rows of one INSERT (`Executor.defer`), so the whole
 batch goes out as one `executemany` before the commit: one round trip on PostgreSQL,
-whatever the number of frames. Lists are cursor-paged by id, newest first, one compiled
-statement per combination of filters (`operator_repos.Variants`). Rows map positionally
-onto `LoggedFrame`, whose fields are the table's columns after `id` in order.
+whatever the number of frames. A `LoggedFrame` is bound as it is (its fields are the
+table's columns after `id`, in order; its enums are `str`), with the dialect's processor
+applied where a column has one (the timestamp): ~1 µs a row, against ~7 µs through a dict
+of named parameters. Lists are cursor-paged by id, newest first, one compiled statement per
+combination of filters (`operator_repos.Variants`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from voltgate.storage.operator_repos import Variants
 from voltgate.storage.sql import Compiled, Executor, Row
 from voltgate.storage.types import UTCDateTime
 
-FIELDS = tuple(f.name for f in fields(LoggedFrame))
+FIELDS = LoggedFrame._fields
 _DIRECTION = FIELDS.index("direction")
 _TYPE = FIELDS.index("message_type")
 
@@ -35,6 +36,10 @@ class MessageLogStatements:
         ml = t.message_log
         # inline(): no RETURNING of the new id, which nobody reads (PostgreSQL would add it).
         self.add = Compiled(insert(ml).inline(), dialect, list(FIELDS))
+        assert self.add.names == FIELDS, "LoggedFrame fields out of column order"
+        self.add_processors = tuple(
+            (index, process) for index, process in enumerate(self.add.binds) if process
+        )
         at = UTCDateTime()
         self.list = Variants(
             dialect,
@@ -70,12 +75,13 @@ class SqlMessageLog:
         self._sql = sql
 
     def add(self, frames: Sequence[LoggedFrame]) -> None:
-        statement = self._sql.add
+        statement, processors = self._sql.add, self._sql.add_processors
         for frame in frames:
-            params: dict[str, Any] = {name: getattr(frame, name) for name in FIELDS}
-            params["direction"] = frame.direction.value
-            params["message_type"] = frame.message_type.value
-            self._db.defer(statement, statement.parameters(params))
+            row: list[Any] = list(frame)
+            for index, process in processors:
+                if row[index] is not None:
+                    row[index] = process(row[index])
+            self._db.defer(statement, row)
 
     def list(self, query: MessageQuery) -> list[LogEntry]:
         rows = self._sql.list.rows(
