@@ -120,12 +120,14 @@ async def test_unreadable_frames_are_kept_raw_with_the_callerror_they_got(api: A
     """Frames that are not OCPP-J are logged MALFORMED with their raw text and the id when
     it was readable; the CALLERROR answering each follows it (OCPP-J 1.6 §4.2.3: "-1" when
     the id is not readable); a CALL of an unknown action and an answer to no CALL are logged
-    as what they are."""
+    as what they are. A NUL, which PostgreSQL text cannot hold, is stored as U+FFFD."""
     await api.csms.services.stations.add("CP-BAD", "correct-horse-battery-staple")
     sent = [
         "not json at all",
         '[2, "f1", "Heartbeat", {',
         '[2, "f5", "FlyToTheMoon", {}]',
+        "nul\x00byte",
+        '[2, "n\\u0000l", "Heartbeat", {}]',
     ]
     async with raw_station(api.csms, "CP-BAD") as ws:
         await boot(ws)
@@ -135,7 +137,7 @@ async def test_unreadable_frames_are_kept_raw_with_the_callerror_they_got(api: A
         await ws.send('[3, "nobody-asked", {}]')  # dropped: an answer is never answered
         await ws.send('[2, "hb", "Heartbeat", {}]')
         await ws.recv()
-    logged = (await wait_for_log(api, "CP-BAD", 11))[2:]  # after the boot
+    logged = (await wait_for_log(api, "CP-BAD", 15))[2:]  # after the boot
     rows = [(f["direction"], f["messageType"], f["uniqueId"], f["action"]) for f in logged]
     assert rows == [
         (FROM, "MALFORMED", None, None),
@@ -144,6 +146,10 @@ async def test_unreadable_frames_are_kept_raw_with_the_callerror_they_got(api: A
         (TO, "CALL_ERROR", "f1", None),
         (FROM, "CALL", "f5", "FlyToTheMoon"),
         (TO, "CALL_ERROR", "f5", "FlyToTheMoon"),
+        (FROM, "MALFORMED", None, None),
+        (TO, "CALL_ERROR", "-1", None),
+        (FROM, "CALL", "n\ufffdl", "Heartbeat"),
+        (TO, "CALL_RESULT", "n\ufffdl", "Heartbeat"),
         (FROM, "CALL_RESULT", "nobody-asked", None),
         (FROM, "CALL", "hb", "Heartbeat"),
         (TO, "CALL_RESULT", "hb", "Heartbeat"),
@@ -155,7 +161,9 @@ async def test_unreadable_frames_are_kept_raw_with_the_callerror_they_got(api: A
         "FormationViolation",
         "NotImplemented",
     ]
-    for frame in logged[4:]:
+    assert (logged[6]["frame"], logged[6]["size"]) == ("nul\ufffdbyte", 8)
+    assert logged[8]["frame"] == sent[4]  # the escaped NUL is plain text
+    for frame in logged[4:6] + logged[10:]:
         check_fields(frame, "CP-BAD")
 
 

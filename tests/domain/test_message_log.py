@@ -14,6 +14,7 @@ from voltgate.domain.message_log import (
     MessageQuery,
     clip,
     kept,
+    storable,
     to_stored,
 )
 from voltgate.domain.queries import PageRequest
@@ -41,6 +42,21 @@ def test_clip_marks_only_what_it_cut() -> None:
     """A text at the limit is whole; one character more is cut to the limit."""
     assert clip("abcd", 4) == ("abcd", False)
     assert clip("abcde", 4) == ("abcd", True)
+
+
+def test_nul_is_made_storable_everywhere(clock: FakeClock) -> None:
+    """NUL (which PostgreSQL text cannot hold) becomes U+FFFD in the text, the id and the
+    action; text without one is kept as the same object."""
+    plain = '[2,"m1","Heartbeat",{}]'
+    assert storable(plain) is plain
+    frame = CapturedFrame("CP-1", clock(), FROM, FrameType.CALL, "a\x00", "B\x00", "c\x00d")
+    stored = to_stored(frame, lambda kind, action, text: text, 100)
+    assert (stored.unique_id, stored.action, stored.frame_text) == (
+        "a\ufffd",
+        "B\ufffd",
+        "c\ufffdd",
+    )
+    assert stored.size == 3
 
 
 def test_secrets_are_blanked_before_the_text_is_cut(clock: FakeClock) -> None:

@@ -120,11 +120,18 @@ def clip(text: str, limit: int) -> tuple[str, bool]:
     return text[:limit], True
 
 
+def storable(text: str) -> str:
+    """`text` with NUL characters replaced by U+FFFD: PostgreSQL text cannot hold NUL, and
+    a station may send one (raw in a broken frame, or as \\u0000 in a message id)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
 def to_stored(frame: CapturedFrame, redact: Redactor, limit: int) -> LoggedFrame:
     """What is stored of a captured frame: secrets blanked first, then cut to `limit`.
 
     Redaction runs on the whole frame, before it is cut, so that a cut never hides a secret
-    from it; `size` is the length of the frame as it was on the wire.
+    from it; `size` is the length of the frame as it was on the wire. Text is made storable
+    (`storable`) on every backend alike.
     """
     text, truncated = clip(redact(frame.message_type, frame.action, frame.text), limit)
     return LoggedFrame(
@@ -132,9 +139,9 @@ def to_stored(frame: CapturedFrame, redact: Redactor, limit: int) -> LoggedFrame
         frame.at,
         frame.direction,
         frame.message_type,
-        frame.unique_id,
-        frame.action,
-        text,
+        None if frame.unique_id is None else storable(frame.unique_id),
+        None if frame.action is None else storable(frame.action),
+        storable(text),
         len(frame.text),
         truncated,
     )

@@ -117,6 +117,7 @@ class FrameRecorder:
         self._queue: deque[_Queued] = deque()
         self._queued = 0  # frame text plus overhead in the queue
         self._overflowed = 0  # dropped since the last report
+        self._stopping = asyncio.Event()
 
     @property
     def enabled(self) -> bool:
@@ -142,16 +143,19 @@ class FrameRecorder:
             self._overflowed += 1
 
     async def flush(self) -> None:
-        """Store everything queued now, in order; report frames dropped since last time."""
+        """Store everything queued now, in order; report frames dropped since last time.
+
+        Never raises for a batch it could not store: those frames are counted and logged.
+        """
         self._report_overflow()
         while self._queue:
             chunk = [self._take() for _ in range(min(len(self._queue), MAX_ROWS_PER_UNIT))]
-            rows = [to_stored(frame, self._redact, self._max_text) for frame in chunk]
             try:
+                rows = [to_stored(frame, self._redact, self._max_text) for frame in chunk]
                 await self._service.write(rows)
-            except Exception:  # storage gave up on this batch (or stopped): never our caller
-                self._metrics.message_log_dropped.labels("error").inc(len(rows))
-                log.exception("message log batch not stored", frames=len(rows))
+            except Exception:  # storage gave up on this batch (or stopped), or a bug
+                self._metrics.message_log_dropped.labels("error").inc(len(chunk))
+                log.exception("message log batch not stored", frames=len(chunk))
 
     async def prune(self) -> int:
         """Delete the frames older than the retention; how many were deleted."""
@@ -160,16 +164,18 @@ class FrameRecorder:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[FrameRecorder]:
         """Run the writer (unless OFF) and the pruner until the context exits; then store
-        what is still queued."""
-        tasks = [asyncio.create_task(self._prune_loop(), name="message-log-prune")]
+        what is still queued. The writer is not cancelled but told to stop, so a batch it
+        is storing is never cut off."""
+        pruner = asyncio.create_task(self._prune_loop(), name="message-log-prune")
+        writer = None
         if self.enabled:
-            tasks.append(asyncio.create_task(self._write_loop(), name="message-log-writer"))
+            writer = asyncio.create_task(self._write_loop(), name="message-log-writer")
         try:
             yield self
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            pruner.cancel()  # deletes are idempotent: a cut-off chunk is simply redone
+            self._stopping.set()
+            await asyncio.gather(pruner, *([writer] if writer else []), return_exceptions=True)
             await self.flush()
 
     def _take(self) -> CapturedFrame:
@@ -196,8 +202,10 @@ class FrameRecorder:
             )
 
     async def _write_loop(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_INTERVAL_S)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(FLUSH_INTERVAL_S):
+                    await self._stopping.wait()
             await self.flush()
 
     async def _prune_loop(self) -> None:
