@@ -64,6 +64,8 @@ class Metrics:
             ["reason"],
             registry=self.registry,
         )
+        for reason in ("overflow", "error"):  # shown as 0 before the first drop
+            self.message_log_dropped.labels(reason)
 
     def render(self) -> bytes:
         """The registry in the Prometheus text exposition format."""

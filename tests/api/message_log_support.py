@@ -17,7 +17,7 @@ from voltgate.app import Csms
 
 S = TypeVar("S", Station16, Station201)
 
-WAIT_S = 10.0  # the log is written within a fraction of a second; generous on a busy machine
+WAIT_S = 10.0  # the log is written within about a second; generous on a busy machine
 
 
 class Tap:

@@ -40,7 +40,7 @@ def station_messages(
 
     One line per frame: time (UTC), `<` from the station or `>` to it, message type,
     action (an answer shows the action of the CALL it answers), message id, and the frame
-    as sent (secret values shown as <redacted>). Frames are stored a fraction of a second
+    as sent (secret values shown as <redacted>). Frames are stored within about a second
     after they cross the wire and kept for message_log_retention_days.
     """
 

@@ -74,7 +74,7 @@ async def list_station_messages(
 ) -> Data[Page[MessageOut]]:
     """Every OCPP-J frame in both directions, newest first: what the station sent and what
     Voltgate answered, what Voltgate sent and how the station answered, and frames that
-    were not readable OCPP-J with the CALLERROR they got. Frames are stored a fraction of a
+    were not readable OCPP-J with the CALLERROR they got. Frames are stored within about a
     second after they cross the wire, with secret values (passwords, keys) replaced by
     "<redacted>"; what is kept and for how long follows the message_log settings."""
     query = MessageQuery(
