@@ -9,34 +9,19 @@ from fastapi import APIRouter, Depends, Query
 from voltgate.api.auth import Viewer
 from voltgate.api.conventions import PRINTABLE, Data, Page, SearchText, UtcDateTime, to_domain
 from voltgate.api.conventions import error_responses as errors
-from voltgate.api.deps import Limit, ServicesDep
+from voltgate.api.deps import ServicesDep, numbered_pages
 from voltgate.api.enums import Direction, MessageType
 from voltgate.api.message_schemas import MessageOut
 from voltgate.api.routes.stations import StationId
 from voltgate.domain import message_log
 from voltgate.domain.errors import UnknownStation
 from voltgate.domain.message_log import MessageQuery
-from voltgate.domain.queries import DEFAULT_LIMIT, PageRequest
+from voltgate.domain.queries import PageRequest
 
 router = APIRouter(prefix="/api/v1/stations", tags=["message log"], responses=errors(401, 403, 422))
 
 MAX_LOG_ID = 2**63 - 1  # log ids are 64-bit: a busy node logs billions of frames
-
-
-def log_page(
-    limit: Limit = DEFAULT_LIMIT,
-    starting_after: Annotated[
-        int | None,
-        Query(
-            alias="startingAfter",
-            ge=1,
-            le=MAX_LOG_ID,
-            description="The id of the last frame of the previous page.",
-        ),
-    ] = None,
-) -> PageRequest[int]:
-    """`limit` and `startingAfter` for the log (64-bit ids, newest first)."""
-    return PageRequest(limit, starting_after)
+LogPage = Annotated[PageRequest[int], Depends(numbered_pages(MAX_LOG_ID))]
 
 
 @router.get(
@@ -48,7 +33,7 @@ async def list_station_messages(
     station_id: StationId,
     _: Viewer,
     services: ServicesDep,
-    page: Annotated[PageRequest[int], Depends(log_page)],
+    page: LogPage,
     action: Annotated[
         SearchText | None,
         Query(description="Only this OCPP action (a reply counts as its CALL's action)."),
