@@ -70,7 +70,7 @@ def kept(mode: MessageLogMode) -> frozenset[tuple[Direction, FrameType]]:
 
 
 class CapturedFrame(NamedTuple):
-    """A frame as the gateway saw it, queued for the log (cheap to make on the hot path)."""
+    """A frame as the gateway saw it, on its way to storage (`to_stored`)."""
 
     station_id: str
     at: datetime
