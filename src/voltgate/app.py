@@ -26,6 +26,7 @@ from voltgate.domain.services.commands import CommandSetup
 from voltgate.domain.services.security import SecuritySetup
 from voltgate.gateway import pki
 from voltgate.gateway.links import StationLinks
+from voltgate.gateway.message_log import FrameRecorder
 from voltgate.gateway.server import Gateway
 from voltgate.handlers import v16, v201
 from voltgate.handlers.commands import command_dialects
@@ -174,6 +175,19 @@ async def running(
         # No command of this node is in flight yet: what is PENDING was cut off by a stop.
         await services.commands.fail_unfinished()
         stack.push_async_callback(services.commands.aclose)
+        # Entered before the gateway, so it outlives every connection and stores the last
+        # frames before the committer stops.
+        message_log = await stack.enter_async_context(
+            FrameRecorder(
+                services.message_log,
+                mode=settings.message_log,
+                retention_days=settings.message_log_retention_days,
+                max_text=settings.message_log_max_payload,
+                buffer_chars=settings.message_log_buffer_kb * 1024,
+                clock=clock,
+                metrics=metrics,
+            ).running()
+        )
         sweep = services.reservations.keep_expiring(
             settings.reservation_expiry_check, _sweep_failed
         )
@@ -186,6 +200,7 @@ async def running(
             links=links,
             metrics=metrics,
             now=clock,
+            message_log=message_log,
         )
         await stack.enter_async_context(gateway.serving())
         api_port = await stack.enter_async_context(

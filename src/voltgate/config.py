@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from voltgate.domain.certificates import CertificateIdentity
+from voltgate.domain.message_log import MessageLogMode
 
 DEFAULT_CA_DIR = Path("voltgate-ca")
 
@@ -77,6 +78,12 @@ class Settings(BaseSettings):
     # Logging
     log_level: str = "info"
     log_format: str = "console"
+
+    # Message log: every OCPP frame per station (docs/adr/0006-message-log.md)
+    message_log: MessageLogMode = MessageLogMode.ALL
+    message_log_retention_days: int = Field(default=7, ge=1, le=3650)
+    message_log_max_payload: int = Field(default=65536, ge=64)
+    message_log_buffer_kb: int = Field(default=65536, ge=1)
 
     @field_validator("log_level")
     @classmethod

@@ -57,6 +57,15 @@ class Metrics:
             buckets=_BATCH_BUCKETS,
             registry=self.registry,
         )
+        self.message_log_dropped = Counter(
+            "voltgate_message_log_dropped_total",
+            "OCPP frames left out of the message log: `overflow` when the writer could not "
+            "keep up and the oldest queued frames made room, `error` when storing failed.",
+            ["reason"],
+            registry=self.registry,
+        )
+        for reason in ("overflow", "error"):  # shown as 0 before the first drop
+            self.message_log_dropped.labels(reason)
 
     def render(self) -> bytes:
         """The registry in the Prometheus text exposition format."""

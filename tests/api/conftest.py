@@ -4,6 +4,7 @@ stations (the `ocpp` package's clients), and an httpx client holding one API key
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,8 +53,8 @@ class Api:
         return await self.call("DELETE", path, role, **kw)
 
 
-@pytest.fixture
-async def api(csms: Csms) -> AsyncIterator[Api]:
+@asynccontextmanager
+async def client_of(csms: Csms) -> AsyncIterator[Api]:
     """A client of `csms`'s HTTP port, with a fresh API key per role (made as `voltgate
     apikey create` makes them)."""
     keys = {}
@@ -63,6 +64,13 @@ async def api(csms: Csms) -> AsyncIterator[Api]:
     base = f"http://127.0.0.1:{csms.api_port}"
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         yield Api(client, keys, csms)
+
+
+@pytest.fixture
+async def api(csms: Csms) -> AsyncIterator[Api]:
+    """A client of `csms` (`client_of`)."""
+    async with client_of(csms) as client:
+        yield client
 
 
 def data(response: httpx.Response, status: int = 200) -> Any:

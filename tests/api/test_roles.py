@@ -73,6 +73,7 @@ EXPECTED = {
     ("GET", "/api/v1/transactions/{transactionId}"): "VIEWER",
     ("GET", "/api/v1/stations/{stationId}/commands"): "VIEWER",
     ("GET", "/api/v1/commands/{commandId}"): "VIEWER",
+    ("GET", "/api/v1/stations/{stationId}/messages"): "VIEWER",
     ("POST", "/api/v1/ocpp/charger-connect"): "OPERATOR",
     ("GET", "/api/v1/stations/{stationId}/evses/{evseId}"): "VIEWER",
     ("PUT", "/api/v1/stations/{stationId}/evses/{evseId}"): "OPERATOR",

@@ -33,6 +33,7 @@ from voltgate.api.routes import (
     tokens,
     transactions,
 )
+from voltgate.api.routes import messages as message_log
 from voltgate.api.routes.operations import HealthCheck, operations_router
 from voltgate.domain.access import DEFAULT_LOGIN_TOKEN_LIFETIME_S
 from voltgate.domain.services import Services
@@ -83,6 +84,7 @@ def create_api(
         tokens.router,
         transactions.router,
         commands.router,
+        message_log.router,
         reference.router,
         reservations.router,
         charging_commands.router,

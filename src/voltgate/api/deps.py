@@ -6,6 +6,7 @@ receive them as an argument (``services: ServicesDep``) and never import a globa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -55,20 +56,27 @@ def text_page(
     return PageRequest(limit, starting_after)
 
 
-def number_page(
-    limit: Limit = DEFAULT_LIMIT,
-    starting_after: Annotated[
-        int | None,
-        Query(
+def numbered_pages(max_id: int) -> Callable[..., PageRequest[int]]:
+    """The dependency reading `limit` and `startingAfter` for lists ordered by a numeric id
+    of at most `max_id`, newest first."""
+
+    def number_page(
+        limit: Limit = DEFAULT_LIMIT,
+        starting_after: int | None = Query(
+            None,
             alias="startingAfter",
             ge=1,
-            le=MAX_CURSOR_ID,
+            le=max_id,
             description="The id of the last item of the previous page.",
         ),
-    ] = None,
-) -> PageRequest[int]:
-    """`limit` and `startingAfter` for lists ordered by a numeric id, newest first."""
-    return PageRequest(limit, starting_after)
+    ) -> PageRequest[int]:
+        return PageRequest(limit, starting_after)
+
+    return number_page
+
+
+number_page = numbered_pages(MAX_CURSOR_ID)
+"""`limit` and `startingAfter` for lists ordered by an int32 id, newest first."""
 
 
 TextPage = Annotated[PageRequest[str], Depends(text_page)]

@@ -17,6 +17,7 @@ from voltgate.domain import (
     transaction_events,
     transactions,
 )
+from voltgate.domain import message_log as frame_log
 
 
 class Role(enum.StrEnum):
@@ -108,6 +109,23 @@ class TransactionStatus(enum.StrEnum):
 
     OPEN = "OPEN"
     CLOSED = "CLOSED"
+
+
+class Direction(enum.StrEnum):
+    """Which way a logged OCPP frame went."""
+
+    FROM_STATION = "FROM_STATION"
+    TO_STATION = "TO_STATION"
+
+
+class MessageType(enum.StrEnum):
+    """The OCPP-J message type of a logged frame (CALL, CALLRESULT, CALLERROR), or MALFORMED
+    for a frame that was not readable OCPP-J."""
+
+    CALL = "CALL"
+    CALL_RESULT = "CALL_RESULT"
+    CALL_ERROR = "CALL_ERROR"
+    MALFORMED = "MALFORMED"
 
 
 class ConnectorStatus(enum.StrEnum):
@@ -232,5 +250,7 @@ DOMAIN_ENUMS: dict[type[enum.StrEnum], type[enum.Enum]] = {
     CalibrationLaw: stations.CalibrationLaw,
     HubjectStatus: stations.HubjectStatus,
     OperatorStatus: stations.OperatorStatus,
+    Direction: frame_log.Direction,
+    MessageType: frame_log.FrameType,
 }
 """Each API enum and the domain enum whose member names it has."""

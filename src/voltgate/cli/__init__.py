@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from voltgate.cli import access, commands, models, operations, security, serve, stations
+from voltgate.cli import access, commands, messages, models, operations, security, serve, stations
 from voltgate.cli.base import build_settings, cli, event_loop_factory, run_async
 from voltgate.simulator.cli import simulate
 
@@ -22,6 +22,7 @@ __all__ = [
     "commands",
     "event_loop_factory",
     "main",
+    "messages",
     "models",
     "operations",
     "run_async",

@@ -21,6 +21,7 @@ from voltgate.domain.commands import CommandRecord
 from voltgate.domain.customers import Contract, Customer, Device, EvChargingInfo, Gateway
 from voltgate.domain.device_model import DeviceVariable, ReportedVariable, StoredPart
 from voltgate.domain.events import StationEvent
+from voltgate.domain.message_log import LogEntry, LoggedFrame, MessageQuery
 from voltgate.domain.queries import (
     EventEntry,
     EventQuery,
@@ -619,6 +620,21 @@ class StationConfigurationRepository(Protocol):
 
     def replace(self, station_id: str, states: Sequence[KeyState]) -> None:
         """Make `states` the station's key states (those of other keys are removed)."""
+class MessageLogRepository(Protocol):
+    """The per-station log of OCPP frames (`domain.message_log`)."""
+
+    def add(self, frames: Sequence[LoggedFrame]) -> None:
+        """Insert the frames, in order (later frames get higher ids). Nothing is reported
+        back, so storage may send the inserts later in the same database transaction."""
+        ...
+
+    def list(self, query: MessageQuery) -> list[LogEntry]:
+        """A station's frames by id, newest first, before the cursor, filtered (up to
+        ``limit + 1`` rows, as `OperatorRepository` lists)."""
+        ...
+
+    def delete_before(self, at: datetime, limit: int) -> int:
+        """Delete at most `limit` of the oldest frames logged before `at`; the count."""
         ...
 
 
@@ -657,6 +673,8 @@ class Repositories(Protocol):
     def station_models(self) -> StationModelRepository: ...
     @property
     def station_configuration(self) -> StationConfigurationRepository: ...
+    @property
+    def message_log(self) -> MessageLogRepository: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,10 @@ after SignCertificate). Once the handler's answer is written, each follow-up run
 of the same TaskGroup, so the reader goes on reading (the follow-up may await the station's
 answer to a CALL of ours). A failing follow-up is logged, never ends the connection; when
 the socket closes, follow-ups waiting for an answer fail with ConnectionError.
+
+With a message log (`gateway.message_log.FrameRecorder`), every frame is handed to it as the
+session described it: a received one before it is handled, a sent one before it is written
+to the socket, so the log's order is the conversation's.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from voltgate.domain.errors import DomainError
+from voltgate.gateway.message_log import FrameRecorder
 from voltgate.handlers.router import Context, FollowUp, Router
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import ErrorKind, LocalProtocolError, OcppError, wire_code
@@ -61,6 +66,7 @@ class StationConnection:
         router: Router,
         metrics: Metrics,
         max_text_size: int,
+        message_log: FrameRecorder | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.station_id = ctx.station_id
@@ -70,6 +76,7 @@ class StationConnection:
         self._router = router
         self._metrics = metrics
         self._max_text_size = max_text_size
+        self._log = message_log if message_log is not None and message_log.enabled else None
         self._monotonic = monotonic
         self._protocol = str(ctx.connection.protocol)
         self._replies: dict[str, asyncio.Future[CallResult | CallError]] = {}
@@ -125,9 +132,11 @@ class StationConnection:
             async for text in self._ws:
                 started = time.perf_counter()
                 if len(text) > self._max_text_size:
-                    self._session.receive_oversize(text, limit=self._max_text_size)
+                    frame = self._session.receive_oversize(text, limit=self._max_text_size)
                 else:
-                    self._session.receive_text(text, now=self._monotonic())
+                    frame = self._session.receive_text(text, now=self._monotonic())
+                if self._log is not None:
+                    self._log.received(self.station_id, frame)
                 await self._handle(self._session.events(), started)
                 await self._flush()
                 self._start_follow_ups()
@@ -260,8 +269,10 @@ class StationConnection:
         self._deadline_changed.set()
 
     async def _flush(self) -> None:
-        for text in self._session.texts_to_send():
+        for frame in self._session.frames_to_send():
+            if self._log is not None:
+                self._log.sent(self.station_id, frame)
             try:
-                await self._ws.send(text)
+                await self._ws.send(frame.text)
             except ConnectionClosed:
                 return

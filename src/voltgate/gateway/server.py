@@ -50,6 +50,7 @@ from voltgate.domain.stations import UnknownStationPolicy
 from voltgate.gateway import tls
 from voltgate.gateway.connection import StationConnection
 from voltgate.gateway.links import StationLinks
+from voltgate.gateway.message_log import FrameRecorder
 from voltgate.handlers.router import ConnectionState, Context, Router
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import OcppVersion
@@ -104,8 +105,10 @@ class Gateway:
         links: StationLinks,
         metrics: Metrics,
         now: Callable[[], datetime],
+        message_log: FrameRecorder | None = None,
     ) -> None:
         self._settings = settings
+        self._message_log = message_log
         self._services = services
         self._routers = routers
         self._validators = validators
@@ -300,6 +303,7 @@ class Gateway:
             router=self._routers[version],
             metrics=self._metrics,
             max_text_size=self._settings.max_frame_size,
+            message_log=self._message_log,
         )
         await self._links.register(connection)
         gauge = self._metrics.stations_connected.labels(str(version))

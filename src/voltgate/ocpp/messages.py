@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -82,6 +82,20 @@ class CallError:
 
 
 Message = Call | CallResult | CallError
+
+
+class Frame(NamedTuple):
+    """One frame as it crossed the wire, with what the session knows about it.
+
+    The session describes every frame it takes in (`OcppSession.receive_text`) and every
+    frame it hands out (`OcppSession.frames_to_send`), so that the driver can keep a record
+    of the conversation without parsing anything again.
+    """
+
+    text: str
+    type: MessageType | None  # None: the text is not a readable OCPP-J frame
+    unique_id: str | None  # the MessageId, when it could be read
+    action: str | None  # a CALL's action; for a reply, the action of the CALL it answers
 
 
 def parse_message(text: str | bytes) -> Message:

@@ -9,6 +9,12 @@ socket, in order). Handlers answer `CallReceived` events with `send_result` / `s
 start their own requests with `send_call`. The session never performs I/O and never reads a
 clock: `now` is always an argument, in seconds on any monotonic scale.
 
+Every frame in either direction is described as a `Frame` (its type, message id and action;
+for a reply, the action of the CALL it answers): `receive_text` returns the description of
+the frame it took in, `frames_to_send` (instead of `texts_to_send`) those of the frames it
+hands out. The driver keeps its record of the conversation (the message log) from these,
+without parsing a frame again.
+
 Rules the session enforces itself, so that no handler needs a lock or a retry loop:
 
 * Outgoing CALLs: at most one in flight (OCPP-J 1.6 §4.1.1; 2.0.1 part 4 §4.1.1 "SHALL NOT");
@@ -57,6 +63,8 @@ from voltgate.ocpp.messages import (
     Call,
     CallError,
     CallResult,
+    Frame,
+    MessageType,
     frame_too_large,
     parse_message,
 )
@@ -97,31 +105,34 @@ class OcppSession:
         self._new_id = new_id
         self._in_flight: _InFlight | None = None
         self._queue: deque[Call] = deque()
-        self._unanswered: set[str] = set()  # ids of received CALLs awaiting our answer
+        # Received CALLs awaiting our answer: message id -> action.
+        self._unanswered: dict[str, str] = {}
         self._events: list[Event] = []
-        self._out: list[str] = []
+        self._out: list[Frame] = []
 
     # -- input ---------------------------------------------------------------------------
 
-    def receive_text(self, text: str | bytes, *, now: float) -> None:
-        """Take in one frame from the peer."""
+    def receive_text(self, text: str | bytes, *, now: float) -> Frame:
+        """Take in one frame from the peer; returns what the frame was."""
         try:
             message = parse_message(text)
         except FrameError as error:
-            self._reject_frame(error)
-            return
+            return self._reject_frame(text, error)
         if isinstance(message, Call):
             self._receive_call(message)
-        else:
-            self._receive_reply(message, now)
+            return Frame(_as_text(text), MessageType.CALL, message.unique_id, message.action)
+        action = self._receive_reply(message, now)
+        if isinstance(message, CallResult):
+            return Frame(_as_text(text), MessageType.CALL_RESULT, message.unique_id, action)
+        return Frame(_as_text(text), MessageType.CALL_ERROR, message.unique_id, action)
 
-    def receive_oversize(self, text: str | bytes, *, limit: int) -> None:
+    def receive_oversize(self, text: str | bytes, *, limit: int) -> Frame:
         """Take in a frame the driver will not parse because it is longer than `limit`.
 
         It is rejected like a broken frame (FormatViolation), answered when its first bytes
-        show a CALL id, and never parsed in full.
+        show a CALL id, and never parsed in full. Returns it as an unreadable frame.
         """
-        self._reject_frame(frame_too_large(text, limit))
+        return self._reject_frame(text, frame_too_large(text, limit))
 
     def expire(self, *, now: float) -> None:
         """Time out the in-flight CALL if its deadline has passed, then send the next one."""
@@ -168,8 +179,9 @@ class OcppSession:
             raise LocalProtocolError(
                 f"refusing to answer {call.action}: {exc.description}"
             ) from exc
-        self._unanswered.discard(call.unique_id)
-        self._out.append(CallResult(call.unique_id, payload).to_text())
+        del self._unanswered[call.unique_id]
+        text = CallResult(call.unique_id, payload).to_text()
+        self._out.append(Frame(text, MessageType.CALL_RESULT, call.unique_id, call.action))
 
     def send_error(self, call: Call | str, error: OcppError) -> None:
         """Answer the received `call` (or the CALL with that message id) with a CALLERROR.
@@ -190,6 +202,10 @@ class OcppSession:
 
     def texts_to_send(self) -> list[str]:
         """Frames to write to the socket, in order, since the last call."""
+        return [frame.text for frame in self.frames_to_send()]
+
+    def frames_to_send(self) -> list[Frame]:
+        """Like `texts_to_send`, each text with its description (type, id, action)."""
         out, self._out = self._out, []
         return out
 
@@ -218,26 +234,28 @@ class OcppSession:
                 kind=ErrorKind.GENERIC_ERROR,
             )
             # Not _answer_error: the first CALL with this id still awaits its answer.
-            self._write_error(call.unique_id, duplicate)
+            self._write_error(call.unique_id, duplicate, call.action)
             self._events.append(CallRejected(call, duplicate))
             return
         try:
             self._validators.check_request(call.action, call.payload)
         except (ActionNotImplemented, PayloadError) as error:
-            self._answer_error(call.unique_id, error)
+            self._write_error(call.unique_id, error, call.action)
             self._events.append(CallRejected(call, error))
             return
-        self._unanswered.add(call.unique_id)
+        self._unanswered[call.unique_id] = call.action
         self._events.append(CallReceived(call))
 
-    def _receive_reply(self, reply: CallResult | CallError, now: float) -> None:
+    def _receive_reply(self, reply: CallResult | CallError, now: float) -> str | None:
+        """Take in a reply; returns the action of the CALL of ours it answers, if any."""
         in_flight = self._in_flight
         if in_flight is None or reply.unique_id != in_flight.call.unique_id:
             self._events.append(UnmatchedReply(reply))
-            return
+            return None
         self._in_flight = None
         self._events.append(self._reply_event(in_flight.call, reply))
         self._send_next(now)
+        return in_flight.call.action
 
     def _reply_event(self, call: Call, reply: CallResult | CallError) -> Event:
         if isinstance(reply, CallResult):
@@ -251,21 +269,30 @@ class OcppSession:
         if self._in_flight is None and self._queue:
             call = self._queue.popleft()
             self._in_flight = _InFlight(call, deadline=now + self.call_timeout)
-            self._out.append(call.to_text())
+            self._out.append(Frame(call.to_text(), MessageType.CALL, call.unique_id, call.action))
 
     def _check_awaiting_answer(self, unique_id: str) -> None:
         if unique_id not in self._unanswered:
             raise LocalProtocolError(f"no received CALL with id {unique_id!r} awaits an answer")
 
-    def _reject_frame(self, error: FrameError) -> None:
+    def _reject_frame(self, text: str | bytes, error: FrameError) -> Frame:
         if error.answer:
             # Not _answer_error: a broken frame answers no CALL we are still handling.
-            self._write_error(error.unique_id, error)
+            self._write_error(error.unique_id, error, None)
         self._events.append(FrameRejected(error))
+        # FrameError's "-1" means the id could not be read (2.0.1 part 4 §4.2.3).
+        unique_id = None if error.unique_id == "-1" else error.unique_id
+        return Frame(_as_text(text), None, unique_id, None)
 
     def _answer_error(self, unique_id: str, error: OcppError) -> None:
-        self._unanswered.discard(unique_id)
-        self._write_error(unique_id, error)
+        action = self._unanswered.pop(unique_id, None)
+        self._write_error(unique_id, error, action)
 
-    def _write_error(self, unique_id: str, error: OcppError) -> None:
-        self._out.append(CallError.from_error(unique_id, error, self.version).to_text())
+    def _write_error(self, unique_id: str, error: OcppError, action: str | None) -> None:
+        text = CallError.from_error(unique_id, error, self.version).to_text()
+        self._out.append(Frame(text, MessageType.CALL_ERROR, unique_id, action))
+
+
+def _as_text(text: str | bytes) -> str:
+    """A received frame as text (a binary frame's bytes decoded, broken sequences replaced)."""
+    return text if isinstance(text, str) else text.decode("utf-8", "replace")

@@ -28,6 +28,7 @@ from voltgate.storage.charging_point_repos import (
 from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.customer_repos import SqlCustomers
 from voltgate.storage.device_model_repos import SqlDeviceModel
+from voltgate.storage.message_log_repos import SqlMessageLog
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.reservation_repos import SqlReservations
 from voltgate.storage.security_repos import SqlSecurity
@@ -198,6 +199,7 @@ class SqlRepositories:
         "device_model",
         "events",
         "executor",
+        "message_log",
         "meter_values",
         "operator",
         "reservations",
@@ -231,6 +233,7 @@ class SqlRepositories:
         self.customers = SqlCustomers(db, statements.customers)
         self.station_models = SqlStationModels(db, statements.station_models)
         self.station_configuration = SqlStationConfiguration(db, statements.station_models)
+        self.message_log = SqlMessageLog(db, statements.message_log)
 
     def reset(self) -> None:
         """Forget what the previous database transaction left behind (prefetched rows)."""

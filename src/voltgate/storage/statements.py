@@ -36,6 +36,7 @@ from voltgate.storage.charging_point_repos import ChargingPointStatements
 from voltgate.storage.command_repos import CommandStatements
 from voltgate.storage.customer_repos import CustomerStatements
 from voltgate.storage.device_model_repos import DeviceModelStatements
+from voltgate.storage.message_log_repos import MessageLogStatements
 from voltgate.storage.operator_repos import OperatorStatements
 from voltgate.storage.reservation_repos import ReservationStatements
 from voltgate.storage.security_repos import SecurityStatements
@@ -374,6 +375,7 @@ class Statements:
         self.charging_points = ChargingPointStatements(dialect)
         self.customers = CustomerStatements(dialect)
         self.station_models = StationModelStatements(dialect)
+        self.message_log = MessageLogStatements(dialect)
 
         te = t.transaction_events
         self.tx_event_add = c(

@@ -593,3 +593,31 @@ station_configuration = Table(
     Column("apply_reason", String()),
     Column("applied_at", UTCDateTime()),
 )
+
+# --- The per-station message log (migration r0011_message_log).
+
+# Every OCPP-J frame in both directions (`domain.message_log`), written in batches shortly
+# after the frame (docs/adr/0006-message-log.md). No foreign key to `stations`: a log batch
+# must never fail, nor cost a lookup per row, for a station removed meanwhile (a station
+# that ever connected cannot be removed anyway: its security record refers to it). Ids grow
+# in the order frames crossed the wire; `at` serves the retention prune. The id is 64-bit
+# (a busy node logs billions of frames); on SQLite an INTEGER primary key is already 64-bit
+# and must stay INTEGER to be the rowid.
+LOG_ID = BigInteger().with_variant(Integer(), "sqlite")
+
+message_log = Table(
+    "message_log",
+    metadata,
+    Column("id", LOG_ID, primary_key=True, autoincrement=True),
+    Column("station_id", String(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("direction", String(), nullable=False),
+    Column("message_type", String(), nullable=False),
+    Column("unique_id", String()),
+    Column("action", String()),
+    Column("frame_text", String(), nullable=False),
+    Column("size", Integer(), nullable=False),
+    Column("truncated", Boolean(), nullable=False),
+    Index("ix_message_log_station_id_id", "station_id", "id"),
+    Index("ix_message_log_at", "at"),
+)

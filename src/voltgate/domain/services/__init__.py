@@ -22,6 +22,7 @@ from voltgate.domain.services.customers import CustomerService
 from voltgate.domain.services.device_model import DeviceModelService
 from voltgate.domain.services.ev_charging import EvChargingService
 from voltgate.domain.services.events import EventService
+from voltgate.domain.services.message_log import MessageLogService
 from voltgate.domain.services.reservations import ReservationService
 from voltgate.domain.services.security import SecurityService, SecuritySetup
 from voltgate.domain.services.station_configuration import StationConfigurationService
@@ -66,6 +67,7 @@ __all__ = [
     "EvChargingService",
     "EventService",
     "IdToken",
+    "MessageLogService",
     "MeterReading",
     "MeterSample",
     "Registration",
@@ -138,3 +140,4 @@ class Services:
         self.ev_charging = EvChargingService(uow, clock)
         self.station_models = StationModelService(uow, clock, dialects=self.commands.dialects)
         self.station_configuration = StationConfigurationService(uow, commands=self.commands)
+        self.message_log = MessageLogService(uow, clock)

@@ -1,17 +1,15 @@
 """What both versions' command dialects share: the official schema check before anything is
-stored or sent, reading a station's answer into ACCEPTED / REJECTED, the helpers the
-functional blocks spell payloads with, and the redaction of secrets in stored requests."""
+stored or sent, reading a station's answer into ACCEPTED / REJECTED, and the helpers the
+functional blocks spell payloads with."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from copy import deepcopy
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NoReturn
-from urllib.parse import urlsplit, urlunsplit
 
-from voltgate.domain.commands import REDACTED, BuildContext, CommandState, Outcome, RawCall
+from voltgate.domain.commands import BuildContext, CommandState, Outcome, RawCall
 from voltgate.domain.errors import InvalidCommand
 from voltgate.ocpp.errors import ActionNotImplemented, OcppVersion, PayloadError
 from voltgate.ocpp.validation import Validators
@@ -141,59 +139,6 @@ def read_results(
             reason = f"{name(result)}: {status}" + (f" ({why})" if why else "")
             return Outcome(CommandState.REJECTED, str(status), reason)
     return Outcome(CommandState.ACCEPTED, "Accepted" if results else None)
-
-
-SecretPath = tuple[str, ...]
-
-
-def redact(
-    payload: Payload, secrets: tuple[SecretPath, ...], urls: tuple[SecretPath, ...]
-) -> Payload:
-    """`payload` with the value at each path of `secrets` replaced by `REDACTED`, and the
-    password of each URL at a path of `urls` (``ftp://user:secret@host/``); a copy when
-    anything was replaced, else `payload` itself."""
-    copy: Payload | None = None
-    for path, blank in [(p, _blank) for p in secrets] + [(p, _blank_url) for p in urls]:
-        value = _at(payload, path)
-        if value is None:
-            continue
-        replaced = blank(value)
-        if replaced == value:
-            continue
-        if copy is None:
-            copy = deepcopy(payload)
-        parent = _at(copy, path[:-1])
-        assert isinstance(parent, dict)
-        parent[path[-1]] = replaced
-    return payload if copy is None else copy
-
-
-def _at(payload: Any, path: SecretPath) -> Any:
-    for key in path:
-        if not isinstance(payload, dict):
-            return None
-        payload = payload.get(key)
-    return payload
-
-
-def _blank(value: object) -> object:
-    return REDACTED
-
-
-def _blank_url(value: object) -> object:
-    """The URL with its password replaced, or entirely replaced when it cannot be parsed."""
-    if not isinstance(value, str):
-        return value
-    try:
-        parts = urlsplit(value)
-        password = parts.password
-    except ValueError:
-        return REDACTED
-    if password is None:
-        return value
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}:{REDACTED}@{host}"))
 
 
 DEFAULT_TOKEN_TYPE = "Central"

@@ -1,7 +1,8 @@
 """Firmware and diagnostics in both versions: 1.6 UpdateFirmware / GetDiagnostics (§5.19,
 §5.9) and the Security Whitepaper's SignedUpdateFirmware / GetLog; 2.0.1 L01, L03, L04, N01,
 N09. Every requestId is the command's id. Upload and download URLs may carry credentials
-(``ftp://user:password@host/``): `URLS` lists where, for the stored request's redaction."""
+(``ftp://user:password@host/``): the stored request shows them redacted
+(`handlers.redaction`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from voltgate.handlers.commands.certificates import certificate_hash
 from voltgate.handlers.commands.common import (
     Builder,
     Payload,
-    SecretPath,
     id_token,
     put,
     refuse,
@@ -19,19 +19,6 @@ from voltgate.handlers.commands.common import (
 from voltgate.ocpp.errors import OcppVersion
 
 LOG_TYPE = {c.LogType.DIAGNOSTICS: "DiagnosticsLog", c.LogType.SECURITY: "SecurityLog"}
-
-URLS_16: dict[str, tuple[SecretPath, ...]] = {
-    "UpdateFirmware": (("location",),),
-    "SignedUpdateFirmware": (("firmware", "location"),),
-    "GetDiagnostics": (("location",),),
-    "GetLog": (("log", "remoteLocation"),),
-}
-URLS_201: dict[str, tuple[SecretPath, ...]] = {
-    "UpdateFirmware": (("firmware", "location"),),
-    "PublishFirmware": (("location",),),
-    "GetLog": (("log", "remoteLocation"),),
-}
-
 
 def update_16(command: c.UpdateFirmware, context: c.BuildContext) -> tuple[str, Payload]:
     """§5.19 UpdateFirmware; with a certificate and signature the whitepaper's

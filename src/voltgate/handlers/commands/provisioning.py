@@ -1,28 +1,16 @@
 """2.0.1 provisioning and transaction commands: GetBaseReport, GetReport, SetNetworkProfile
 (B07-B09), GetTransactionStatus (E14), CostUpdated (I02). 1.6 has none of them.
 
-SetNetworkProfile carries secrets: the APN password and SIM PIN, the VPN password and
-shared key (`SECRETS`), and possibly credentials in the CSMS URL (`URLS`); the stored request
-shows them redacted.
+SetNetworkProfile carries secrets (the APN password and SIM PIN, the VPN password and shared
+key, credentials in the CSMS URL); the stored request shows them redacted
+(`handlers.redaction`).
 """
 
 from __future__ import annotations
 
 from voltgate.domain import commands as c
 from voltgate.domain.errors import InvalidCommand
-from voltgate.handlers.commands.common import Builder, Payload, SecretPath, put
-
-SECRETS: dict[str, tuple[SecretPath, ...]] = {
-    "SetNetworkProfile": (
-        ("connectionData", "apn", "apnPassword"),
-        ("connectionData", "apn", "simPin"),
-        ("connectionData", "vpn", "password"),
-        ("connectionData", "vpn", "key"),
-    ),
-}
-URLS: dict[str, tuple[SecretPath, ...]] = {
-    "SetNetworkProfile": (("connectionData", "ocppCsmsUrl"),),
-}
+from voltgate.handlers.commands.common import Builder, Payload, put
 
 
 def component_variable(address: c.Address) -> Payload:

@@ -24,9 +24,9 @@ from voltgate.handlers.commands.common import (
     no_connector_without_evse,
     raw,
     read_status,
-    redact,
     refuse,
 )
+from voltgate.handlers.redaction import redacted_call
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.v16 import messages as m
 
@@ -110,8 +110,7 @@ class V16Commands:
         return action, payload
 
     def redacted(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        # 1.6 sends no network profile; upload and download URLs may hold credentials.
-        return redact(payload, (), firmware.URLS_16.get(action, ()))
+        return redacted_call(action, payload)  # `handlers.redaction` knows where secrets are
 
     def read(self, action: str, answer: dict[str, Any]) -> c.Outcome:
         reader = READERS.get(action)

@@ -31,9 +31,9 @@ from voltgate.handlers.commands.common import (
     no_connector_without_evse,
     raw,
     read_status,
-    redact,
     status_info,
 )
+from voltgate.handlers.redaction import redacted_call
 from voltgate.ocpp.errors import OcppVersion
 
 VERSION = OcppVersion.V201
@@ -113,8 +113,6 @@ BUILDERS: dict[type, Builder] = {
 }
 """The functional blocks' commands in 2.0.1, by command type."""
 
-URLS = {**firmware.URLS_201, **provisioning.URLS}
-
 
 class V201Commands:
     """`CommandDialect` of OCPP 2.0.1."""
@@ -133,7 +131,7 @@ class V201Commands:
         return action, payload
 
     def redacted(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return redact(payload, provisioning.SECRETS.get(action, ()), URLS.get(action, ()))
+        return redacted_call(action, payload)  # `handlers.redaction` knows where secrets are
 
     def read(self, action: str, answer: dict[str, Any]) -> c.Outcome:
         reader = monitoring.READERS.get(action)

@@ -1,0 +1,109 @@
+"""`domain.ports.MessageLogRepository` in SQL: the per-station log of OCPP frames.
+
+A batch of frames is queued as deferred rows of one INSERT (`Executor.defer`), so the whole
+batch goes out as one `executemany` before the commit: one round trip on PostgreSQL,
+whatever the number of frames. A `LoggedFrame` is bound as it is (its fields are the
+table's columns after `id`, in order; its enums are `str`), with the dialect's processor
+applied where a column has one (the timestamp): ~1 µs a row, against ~7 µs through a dict
+of named parameters. Lists are cursor-paged by id, newest first, one compiled statement per
+combination of filters (`operator_repos.Variants`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select
+from sqlalchemy.engine import Dialect
+
+from voltgate.domain.message_log import Direction, FrameType, LogEntry, LoggedFrame, MessageQuery
+from voltgate.storage import tables as t
+from voltgate.storage.operator_repos import Variants
+from voltgate.storage.sql import Compiled, Executor, Row
+from voltgate.storage.types import UTCDateTime
+
+FIELDS = LoggedFrame._fields
+_DIRECTION = FIELDS.index("direction")
+_TYPE = FIELDS.index("message_type")
+
+
+class MessageLogStatements:
+    """The compiled statements of the message log repository for one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        ml = t.message_log
+        # inline(): no RETURNING of the new id, which nobody reads (PostgreSQL would add it).
+        self.add = Compiled(insert(ml).inline(), dialect, list(FIELDS))
+        assert self.add.names == FIELDS, "LoggedFrame fields out of column order"
+        self.add_processors = tuple(
+            (index, process) for index, process in enumerate(self.add.binds) if process
+        )
+        at = UTCDateTime()
+        self.list = Variants(
+            dialect,
+            select(ml.c.id, *(ml.c[name] for name in FIELDS))
+            .where(ml.c.station_id == bindparam("station_id"))
+            .order_by(ml.c.id.desc())
+            .limit(bindparam("limit", type_=Integer())),
+            {
+                "action": ml.c.action == bindparam("action"),
+                "direction": ml.c.direction == bindparam("direction"),
+                "message_type": ml.c.message_type == bindparam("message_type"),
+                "unique_id": ml.c.unique_id == bindparam("unique_id"),
+                "from_at": ml.c.at >= bindparam("from_at", type_=at),
+                "until_at": ml.c.at < bindparam("until_at", type_=at),
+                "after": ml.c.id < bindparam("after", type_=BigInteger()),
+            },
+        )
+        # The oldest rows first, by the `at` index, a chunk at a time.
+        oldest = (
+            select(ml.c.id)
+            .where(ml.c.at < bindparam("cutoff", type_=at))
+            .order_by(ml.c.at)
+            .limit(bindparam("limit", type_=Integer()))
+        )
+        self.delete_before = Compiled(delete(ml).where(ml.c.id.in_(oldest)), dialect)
+
+
+class SqlMessageLog:
+    """`domain.ports.MessageLogRepository` in SQL."""
+
+    def __init__(self, db: Executor, sql: MessageLogStatements) -> None:
+        self._db = db
+        self._sql = sql
+
+    def add(self, frames: Sequence[LoggedFrame]) -> None:
+        statement, processors = self._sql.add, self._sql.add_processors
+        for frame in frames:
+            row: list[Any] = list(frame)
+            for index, process in processors:
+                if row[index] is not None:
+                    row[index] = process(row[index])
+            self._db.defer(statement, row)
+
+    def list(self, query: MessageQuery) -> list[LogEntry]:
+        rows = self._sql.list.rows(
+            self._db,
+            query.page.fetch,
+            station_id=query.station_id,
+            action=query.action,
+            direction=None if query.direction is None else query.direction.value,
+            message_type=None if query.message_type is None else query.message_type.value,
+            unique_id=query.unique_id,
+            from_at=query.after,
+            until_at=query.before,
+            after=query.page.after,
+        )
+        return [_entry(row) for row in rows]
+
+    def delete_before(self, at: datetime, limit: int) -> int:
+        return self._db.run(self._sql.delete_before, {"cutoff": at, "limit": limit})
+
+
+def _entry(row: Row) -> LogEntry:
+    values = list(row[1:])
+    values[_DIRECTION] = Direction(values[_DIRECTION])
+    values[_TYPE] = FrameType(values[_TYPE])
+    return LogEntry(row[0], LoggedFrame(*values))

@@ -1,0 +1,133 @@
+"""The message log's rules (which frames a mode keeps, redact-then-clip) and its service
+over real storage (batches in order, pages, the chunked retention prune)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from voltgate.domain.message_log import (
+    CapturedFrame,
+    Direction,
+    FrameType,
+    LoggedFrame,
+    MessageLogMode,
+    MessageQuery,
+    clip,
+    kept,
+    storable,
+    to_stored,
+)
+from voltgate.domain.queries import PageRequest
+from voltgate.domain.services import Services
+from voltgate.domain.services.message_log import PRUNE_CHUNK
+from voltgate.storage import tables
+from voltgate.testing.clock import FakeClock
+
+FROM, TO = Direction.FROM_STATION, Direction.TO_STATION
+
+
+def test_modes_keep_what_they_say() -> None:
+    """ALL keeps every (direction, type); COMMANDS only the CSMS's CALLs and the station's
+    answers; OFF nothing."""
+    assert len(kept(MessageLogMode.ALL)) == len(Direction) * len(FrameType)
+    assert kept(MessageLogMode.COMMANDS) == {
+        (TO, FrameType.CALL),
+        (FROM, FrameType.CALL_RESULT),
+        (FROM, FrameType.CALL_ERROR),
+    }
+    assert kept(MessageLogMode.OFF) == frozenset()
+
+
+def test_clip_marks_only_what_it_cut() -> None:
+    """A text at the limit is whole; one character more is cut to the limit."""
+    assert clip("abcd", 4) == ("abcd", False)
+    assert clip("abcde", 4) == ("abcd", True)
+
+
+def test_nul_is_made_storable_everywhere(clock: FakeClock) -> None:
+    """NUL (which PostgreSQL text cannot hold) becomes U+FFFD in the text, the id and the
+    action; text without one is kept as the same object."""
+    plain = '[2,"m1","Heartbeat",{}]'
+    assert storable(plain) is plain
+    frame = CapturedFrame("CP-1", clock(), FROM, FrameType.CALL, "a\x00", "B\x00", "c\x00d")
+    stored = to_stored(frame, lambda kind, action, text: text, 100)
+    assert (stored.unique_id, stored.action, stored.frame_text) == (
+        "a\ufffd",
+        "B\ufffd",
+        "c\ufffdd",
+    )
+    assert stored.size == 3
+
+
+def test_secrets_are_blanked_before_the_text_is_cut(clock: FakeClock) -> None:
+    """Redaction sees the whole frame, so a secret past the cut is blanked all the same and
+    the stored text is cut after; size is the length on the wire."""
+    text = "x" * 20 + "SECRET"
+    frame = CapturedFrame("CP-1", clock(), FROM, FrameType.CALL, "m1", "SetVariables", text)
+    seen: list[str] = []
+
+    def redact(kind: FrameType, action: str | None, value: str) -> str:
+        seen.append(value)
+        return value.replace("SECRET", "******")
+
+    stored = to_stored(frame, redact, 22)
+    assert seen == [text]
+    assert (stored.frame_text, stored.size, stored.truncated) == ("x" * 20 + "**", 26, True)
+    assert (stored.message_type, stored.action, stored.unique_id) == (
+        FrameType.CALL,
+        "SetVariables",
+        "m1",
+    )
+
+
+def test_logged_frame_fields_follow_the_table_columns() -> None:
+    """Rows map positionally onto LoggedFrame: its fields are the columns after id."""
+    columns = [column.name for column in tables.message_log.columns]
+    assert columns == ["id", *LoggedFrame._fields]
+
+
+def frame(clock: FakeClock, n: int, station_id: str = "CP-1") -> LoggedFrame:
+    return LoggedFrame(
+        station_id, clock(), FROM, FrameType.CALL, f"m{n}", "Heartbeat", f"[{n}]", 3, False
+    )
+
+
+async def test_batches_are_stored_in_order_and_paged_newest_first(
+    services: Services, clock: FakeClock
+) -> None:
+    """Frames written in two batches read back newest first, a page at a time, per
+    station; an unknown station has no page."""
+    await services.stations.add("CP-1", None)
+    await services.stations.add("CP-2", None)
+    await services.message_log.write([frame(clock, n) for n in range(3)])
+    await services.message_log.write([frame(clock, 9, "CP-2"), frame(clock, 3)])
+    await services.message_log.write([])
+    first = await services.message_log.page(MessageQuery("CP-1", page=PageRequest(3)))
+    assert first is not None and first.has_more
+    assert [entry.logged.unique_id for entry in first.items] == ["m3", "m2", "m1"]
+    rest = PageRequest(3, first.items[-1].id)
+    second = await services.message_log.page(MessageQuery("CP-1", page=rest))
+    assert second is not None and not second.has_more
+    assert [entry.logged for entry in second.items] == [frame(clock, 0)]
+    assert await services.message_log.page(MessageQuery("CP-NONE")) is None
+
+
+async def test_prune_deletes_in_chunks_only_what_is_past_the_retention(
+    services: Services, clock: FakeClock
+) -> None:
+    """More than a chunk of old frames is deleted in several units; frames logged exactly
+    at the retention boundary or later stay."""
+    await services.stations.add("CP-1", None)
+    old = frame(clock, 0)
+    await services.message_log.write([old._replace(unique_id=str(n)) for n in range(2500)])
+    assert PRUNE_CHUNK < 2500
+    clock.advance(86_400)
+    await services.message_log.write([frame(clock, 1)])
+    clock.advance(86_400)
+    await services.message_log.write([frame(clock, 2)])
+    assert await services.message_log.prune(1) == 2500
+    left = await services.message_log.page(MessageQuery("CP-1"))
+    assert left is not None
+    assert [entry.logged.unique_id for entry in left.items] == ["m2", "m1"]
+    assert left.items[-1].logged.at == clock() - timedelta(days=1)
+    assert await services.message_log.prune(1) == 0
