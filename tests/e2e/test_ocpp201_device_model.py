@@ -280,3 +280,34 @@ async def test_parts_out_of_order_and_a_later_report_updating_values_B08(
     assert heartbeat.characteristics is not None  # kept from the full inventory
     assert heartbeat.attribute.mutability == "ReadWrite"  # the default when omitted (§2.50)
     assert len(await csms.services.device_model.variables("CS-1")) == 7
+
+
+async def test_a_reported_password_is_not_stored_a01_fr_09(
+    csms: Csms, provision: ProvisionStation
+) -> None:
+    """A station that reports SecurityCtrlr.BasicAuthPassword (or any variable named like a
+    password) in its device model has the variable stored, its value not: the CSMS keeps no
+    password in clear (A01.FR.09)."""
+    await provision("CS-P")
+    report = call.NotifyReport(
+        request_id=9,
+        generated_at=iso(T0),
+        seq_no=0,
+        report_data=[
+            data("SecurityCtrlr", "BasicAuthPassword", [{"value": "hunter2-hunter2"}]),
+            data("WifiCtrlr", "VendorWifiPassword", [{"value": "wpa-secret"}]),
+            data("SecurityCtrlr", "SecurityProfile", [{"value": "1"}]),
+        ],
+    )
+    async with charge_point_201(csms, "CS-P") as cp:
+        await cp.call(BOOT)
+        await cp.call(report)
+    stored = {
+        row.address.variable: row.attribute.value
+        for row in await csms.services.device_model.variables("CS-P")
+    }
+    assert stored == {
+        "BasicAuthPassword": "<redacted>",
+        "VendorWifiPassword": "<redacted>",
+        "SecurityProfile": "1",
+    }

@@ -20,6 +20,7 @@ from voltgate.domain.device_model import (
 )
 from voltgate.domain.stations import BootInfo, Registration, StatusReport
 from voltgate.handlers.boot import after_boot
+from voltgate.handlers.redaction import REDACTED, is_secret
 from voltgate.handlers.router import Context
 from voltgate.handlers.v201 import base
 from voltgate.ocpp.errors import OcppVersion
@@ -132,6 +133,8 @@ def report_part(req: m.NotifyReportRequest) -> ReportPart:
 def _variable(data: m.ReportData) -> ReportedVariable:
     component, variable, evse = data.component, data.variable, data.component.evse
     ch = data.variable_characteristics
+    # A01.FR.09: a password the station reports (it should not, A01.FR.02) is not kept.
+    secret = is_secret(variable.name)
     return ReportedVariable(
         address=VariableAddress(
             component=component.name,
@@ -141,7 +144,7 @@ def _variable(data: m.ReportData) -> ReportedVariable:
             connector_id=None if evse is None else evse.connector_id,
             variable_instance=variable.instance,
         ),
-        attributes=tuple(_attribute(attribute) for attribute in data.variable_attribute),
+        attributes=tuple(_attribute(attribute, secret) for attribute in data.variable_attribute),
         characteristics=None
         if ch is None
         else Characteristics(
@@ -155,11 +158,13 @@ def _variable(data: m.ReportData) -> ReportedVariable:
     )
 
 
-def _attribute(attribute: m.VariableAttribute) -> Attribute:
-    """With the defaults of VariableAttributeType (2.0.1 part 2 §2.50) for omitted fields."""
+def _attribute(attribute: m.VariableAttribute, secret: bool) -> Attribute:
+    """With the defaults of VariableAttributeType (2.0.1 part 2 §2.50) for omitted fields;
+    a `secret` value is stored as `REDACTED`."""
+    value = attribute.value
     return Attribute(
         type=DEFAULT_ATTRIBUTE_TYPE if attribute.type is None else AttributeType(attribute.type),
-        value=attribute.value,
+        value=REDACTED if secret and value is not None else value,
         mutability=attribute.mutability or DEFAULT_MUTABILITY,
         persistent=bool(attribute.persistent),
         constant=bool(attribute.constant),
