@@ -102,6 +102,8 @@ def test_every_command_explains_itself() -> None:
         ["command", "send"],
         ["command", "list"],
         ["command", "show"],
+        ["reservation", "list"],
+        ["reservation", "cancel"],
         ["simulate"],
     ):
         result = subprocess.run(

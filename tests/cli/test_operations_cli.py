@@ -23,6 +23,7 @@ from voltgate.domain.access import Role
 __all__ = ["csms", "settings_overrides"]
 
 VOLTGATE = [sys.executable, "-m", "voltgate"]
+THROUGH_THE_API = {("command", "send"), ("reservation", "cancel")}
 
 
 async def voltgate(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -31,7 +32,7 @@ async def voltgate(*args: str, url: str, env: dict[str, str] | None = None) -> t
     process = await asyncio.create_subprocess_exec(
         *VOLTGATE,
         *args,
-        *(["--database-url", url] if args[:2] != ("command", "send") else []),
+        *([] if args[:2] in THROUGH_THE_API else ["--database-url", url]),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -184,3 +185,39 @@ async def test_command_send_reaches_the_station_and_is_listed(csms: Csms) -> Non
     assert json.loads(out)["response"] == {"status": "Accepted"}
     code, _, err = await voltgate("command", "list", "NOPE", url=url)
     assert code == 1 and "no station 'NOPE'" in err
+
+
+async def test_reservations_listed_and_cancelled_from_the_cli(csms: Csms) -> None:
+    """A reservation the station accepted shows ACTIVE in `reservation list`; `reservation
+    cancel` sends CancelReservation through the running server, exits 0 once the station
+    accepts, and the reservation then lists as CANCELLED; an unknown one is refused (2)."""
+    url = csms.settings.database_url
+    key = (await csms.services.access.create_api_key("cli", Role.OPERATOR)).secret
+    env = {
+        **os.environ,
+        "VOLTGATE_API_URL": f"http://127.0.0.1:{csms.api_port}",
+        "VOLTGATE_API_KEY": key,
+    }
+    async with station16(csms, "CP-RES") as station:
+        body = '{"idTag": "04A1B2C3", "evseId": 1, "expiresAt": "2099-01-01T00:00:00Z"}'
+        code, out, err = await voltgate(
+            "command", "send", "CP-RES", "reserve", "--body", body, "--json", url=url, env=env
+        )
+        assert code == 0, err
+        reservation_id = json.loads(out)["id"]
+        code, out, err = await voltgate("reservation", "list", "--state", "active", url=url)
+        assert code == 0, err
+        assert str(reservation_id) in out and "ACTIVE" in out and "CP-RES" in out
+
+        code, out, err = await voltgate(
+            "reservation", "cancel", str(reservation_id), url=url, env=env
+        )
+        assert code == 0, err
+        assert "CancelReservation" in out and "ACCEPTED" in out
+        assert station.received[-1] == ("CancelReservation", {"reservation_id": reservation_id})
+        code, _, err = await voltgate("reservation", "cancel", "999999", url=url, env=env)
+        assert code == 2 and "HTTP 404" in err
+
+    code, out, err = await voltgate("reservation", "list", "--json", url=url)
+    [listed] = json.loads(out)
+    assert (listed["id"], listed["state"]) == (reservation_id, "CANCELLED")
