@@ -132,3 +132,12 @@ async def test_openapi_document_and_docs_are_served(api: Api) -> None:
                     assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (method, path)
     docs = await api.get("/docs", role=None)
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
+
+
+async def test_openapi_names_each_schema_once(api: Api) -> None:
+    """Every schema of the OpenAPI document has its own name: two classes of one name (an
+    API enum and a domain enum, two ``ConnectorIn``) would be published under module paths
+    (``voltgate__api__...``) that client generators turn into unusable type names."""
+    response = await api.get("/openapi.json", role=None)
+    names = response.json()["components"]["schemas"]
+    assert [name for name in names if name.startswith("voltgate__")] == []

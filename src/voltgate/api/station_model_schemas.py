@@ -20,7 +20,9 @@ from voltgate.api.conventions import (
     UtcDateTime,
     text_field,
     to_api,
+    to_domain,
 )
+from voltgate.api.enums import ConnectionType, ConnectorFormat, PowerType
 from voltgate.domain import equipment
 from voltgate.domain import station_models as sm
 from voltgate.domain.catalog_import import CatalogEntry, ImportOutcome, ImportResult
@@ -53,12 +55,12 @@ ConnectorId = Annotated[int, BeforeValidator(_json_number), Field(ge=1, le=sm.MA
 Rating = Annotated[float, BeforeValidator(_json_number), Field(gt=0, allow_inf_nan=False)]
 
 
-class ConnectorIn(ApiModel):
+class ModelConnectorIn(ApiModel):
     """A connector of the model (reference 04: every field required)."""
 
     id: ConnectorId = Field(description="The connector ID (a whole number).")
-    connection_type: equipment.ConnectionType
-    format: equipment.ConnectorFormat
+    connection_type: ConnectionType
+    format: ConnectorFormat
     max_amperage: Rating = Field(description="Maximum amperage in amps.")
     max_voltage: Rating = Field(description="Maximum voltage in volts.")
     max_power_watts: Rating = Field(description="Maximum power in watts.")
@@ -66,8 +68,8 @@ class ConnectorIn(ApiModel):
     def domain(self) -> sm.ModelConnector:
         return sm.ModelConnector(
             self.id,
-            self.connection_type,
-            self.format,
+            to_domain(equipment.ConnectionType, self.connection_type),
+            to_domain(equipment.ConnectorFormat, self.format),
             self.max_amperage,
             self.max_voltage,
             self.max_power_watts,
@@ -114,8 +116,8 @@ class StationModelIn(ApiModel):
     vendor: Name = Field(description="The vendor/manufacturer of the charging station.")
     model: Name = Field(description="The model name of the charging station.")
     friendly_name: Name | None = None
-    power_type: equipment.PowerType
-    connectors: list[ConnectorIn] = Field(min_length=1, max_length=sm.MAX_CONNECTORS)
+    power_type: PowerType
+    connectors: list[ModelConnectorIn] = Field(min_length=1, max_length=sm.MAX_CONNECTORS)
     configuration_keys: ConfigurationKeysIn
     image_url: ImageUrl | None = None
 
@@ -123,7 +125,7 @@ class StationModelIn(ApiModel):
         return sm.ModelDraft(
             vendor=self.vendor,
             model=self.model,
-            power_type=self.power_type,
+            power_type=to_domain(equipment.PowerType, self.power_type),
             connectors=tuple(connector.domain() for connector in self.connectors),
             configuration_keys=self.configuration_keys.domain(),
             friendly_name=self.friendly_name,
@@ -140,22 +142,22 @@ class StationModelPatch(ApiModel):
     friendly_name: Name | None = None
 
 
-class ConnectorOut(ApiModel):
+class ModelConnectorOut(ApiModel):
     """A connector of a model."""
 
     id: int
-    connection_type: equipment.ConnectionType
-    format: equipment.ConnectorFormat
+    connection_type: ConnectionType
+    format: ConnectorFormat
     max_amperage: float
     max_voltage: float
     max_power_watts: float
 
     @classmethod
-    def of(cls, connector: sm.ModelConnector) -> ConnectorOut:
+    def of(cls, connector: sm.ModelConnector) -> ModelConnectorOut:
         return cls(
             id=connector.id,
-            connection_type=connector.connection_type,
-            format=connector.format,
+            connection_type=to_api(ConnectionType, connector.connection_type),
+            format=to_api(ConnectorFormat, connector.format),
             max_amperage=connector.max_amperage,
             max_voltage=connector.max_voltage,
             max_power_watts=connector.max_power_watts,
@@ -169,8 +171,8 @@ class StationModelOut(ApiModel):
     vendor: str
     model: str
     friendly_name: str | None
-    power_type: equipment.PowerType
-    connectors: list[ConnectorOut]
+    power_type: PowerType
+    connectors: list[ModelConnectorOut]
     configuration_keys: dict[str, str] = Field(examples=[{"ocppUrl": "wss://csms.example/ocpp"}])
     image_url: str | None
     is_archived: bool
@@ -188,8 +190,8 @@ def _model_fields(model: sm.StationModel) -> dict[str, Any]:
         "vendor": model.vendor,
         "model": model.model,
         "friendly_name": model.friendly_name,
-        "power_type": model.power_type,
-        "connectors": [ConnectorOut.of(connector) for connector in model.connectors],
+        "power_type": to_api(PowerType, model.power_type),
+        "connectors": [ModelConnectorOut.of(connector) for connector in model.connectors],
         "configuration_keys": dict(model.configuration_keys),
         "image_url": model.image_url,
         "is_archived": model.is_archived,
