@@ -131,3 +131,19 @@ async def test_prune_deletes_in_chunks_only_what_is_past_the_retention(
     assert [entry.logged.unique_id for entry in left.items] == ["m2", "m1"]
     assert left.items[-1].logged.at == clock() - timedelta(days=1)
     assert await services.message_log.prune(1) == 0
+
+
+async def test_prune_stops_at_the_first_chunk_that_is_not_all_old(
+    services: Services, clock: FakeClock
+) -> None:
+    """The prune looks at the oldest frames by id, a chunk at a time: the old ones of a
+    chunk are deleted, and a chunk with a younger frame is the last one looked at."""
+    await services.stations.add("CP-1", None)
+    await services.message_log.write([frame(clock, n) for n in range(PRUNE_CHUNK - 1)])
+    clock.advance(2 * 86_400)
+    await services.message_log.write([frame(clock, PRUNE_CHUNK)])
+    await services.message_log.write([frame(clock, 0)._replace(at=clock() - timedelta(days=3))])
+    assert await services.message_log.prune(1) == PRUNE_CHUNK - 1
+    left = await services.message_log.page(MessageQuery("CP-1"))
+    assert left is not None
+    assert [entry.logged.unique_id for entry in left.items] == ["m0", f"m{PRUNE_CHUNK}"]

@@ -634,7 +634,11 @@ class MessageLogRepository(Protocol):
         ...
 
     def delete_before(self, at: datetime, limit: int) -> int:
-        """Delete at most `limit` of the oldest frames logged before `at`; the count."""
+        """Delete those of the `limit` oldest frames (by id) logged before `at`; the count.
+
+        Frames are logged in the order of their time, so the oldest ids are the oldest
+        frames: a full chunk means there may be more to delete. (Should the server clock
+        step back, a frame behind a younger one waits until that one is past `at` too.)"""
         ...
 
 

@@ -3,9 +3,9 @@
 A batch of frames is queued as deferred rows of one INSERT (`Executor.defer`), so the whole
 batch goes out as one `executemany` before the commit: one round trip on PostgreSQL,
 whatever the number of frames. A `LoggedFrame` is bound as it is (its fields are the
-table's columns after `id`, in order; its enums are `str`), with the dialect's processor
-applied where a column has one (the timestamp): ~1 µs a row, against ~7 µs through a dict
-of named parameters. Lists are cursor-paged by id, newest first, one compiled statement per
+table's columns after `id`, in order), with the dialect's processor applied where a column
+has one (the timestamp) and its enums as plain `str`: ~1 µs a row, against ~7 µs through a
+dict of named parameters. Lists are cursor-paged by id, newest first, one compiled statement per
 combination of filters (`operator_repos.Variants`).
 """
 
@@ -27,6 +27,12 @@ from voltgate.storage.types import UTCDateTime
 FIELDS = LoggedFrame._fields
 _DIRECTION = FIELDS.index("direction")
 _TYPE = FIELDS.index("message_type")
+# The enums bound as their plain `str` values: sqlite3 binds only exact str without asking
+# its adapter registry, which costs ~3,400 instructions per str-subclass value (callgrind:
+# 8% of storing a MeterValues frame).
+_PLAIN: dict[Direction | FrameType, str] = {
+    member: str(member.value) for member in (*Direction, *FrameType)
+}
 
 
 class MessageLogStatements:
@@ -37,8 +43,11 @@ class MessageLogStatements:
         # inline(): no RETURNING of the new id, which nobody reads (PostgreSQL would add it).
         self.add = Compiled(insert(ml).inline(), dialect, list(FIELDS))
         assert self.add.names == FIELDS, "LoggedFrame fields out of column order"
-        self.add_processors = tuple(
-            (index, process) for index, process in enumerate(self.add.binds) if process
+        plain = _PLAIN.__getitem__
+        self.add_processors = (
+            *((index, process) for index, process in enumerate(self.add.binds) if process),
+            (_DIRECTION, plain),
+            (_TYPE, plain),
         )
         at = UTCDateTime()
         self.list = Variants(
@@ -57,14 +66,17 @@ class MessageLogStatements:
                 "after": ml.c.id < bindparam("after", type_=BigInteger()),
             },
         )
-        # The oldest rows first, by the `at` index, a chunk at a time.
-        oldest = (
-            select(ml.c.id)
-            .where(ml.c.at < bindparam("cutoff", type_=at))
-            .order_by(ml.c.at)
+        # The prune looks at the oldest `limit` rows by id (the primary key) and deletes
+        # those past the cutoff: ids grow with `at`, so it never scans beyond one chunk and
+        # needs no index on `at` (which cost every logged frame an entry).
+        window = (
+            select(ml.c.id, ml.c.at)
+            .order_by(ml.c.id)
             .limit(bindparam("limit", type_=Integer()))
+            .subquery("oldest")
         )
-        self.delete_before = Compiled(delete(ml).where(ml.c.id.in_(oldest)), dialect)
+        old = select(window.c.id).where(window.c.at < bindparam("cutoff", type_=at))
+        self.delete_before = Compiled(delete(ml).where(ml.c.id.in_(old)), dialect)
 
 
 class SqlMessageLog:

@@ -600,7 +600,8 @@ station_configuration = Table(
 # after the frame (docs/adr/0006-message-log.md). No foreign key to `stations`: a log batch
 # must never fail, nor cost a lookup per row, for a station removed meanwhile (a station
 # that ever connected cannot be removed anyway: its security record refers to it). Ids grow
-# in the order frames crossed the wire; `at` serves the retention prune. The id is 64-bit
+# in the order frames crossed the wire, and so does `at`: the retention prune walks the
+# oldest ids, so `at` needs no index of its own (migration r0012). The id is 64-bit
 # (a busy node logs billions of frames); on SQLite an INTEGER primary key is already 64-bit
 # and must stay INTEGER to be the rowid.
 LOG_ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -619,5 +620,4 @@ message_log = Table(
     Column("size", Integer(), nullable=False),
     Column("truncated", Boolean(), nullable=False),
     Index("ix_message_log_station_id_id", "station_id", "id"),
-    Index("ix_message_log_at", "at"),
 )
