@@ -9,6 +9,7 @@ import asyncio
 import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +18,11 @@ from voltgate.domain.meter import MeterSample, normalise
 from voltgate.domain.ports import Repositories
 from voltgate.domain.services import Services, StartRequest, StopRequest
 from voltgate.domain.services.transactions import store_samples
+from voltgate.domain.transaction_events import TransactionEventReport, TxEventType
 from voltgate.domain.transactions import Transaction
 from voltgate.storage.committer import Committer
 from voltgate.storage.database import Database
+from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.testing.clock import FakeClock
 
 TOLERANCE = timedelta(seconds=300)
@@ -86,11 +89,42 @@ async def test_a_stop_through_another_connection_is_seen(
     assert (tx.last_register_wh, tx.energy_wh, tx.reading_count) == (1800.0, 1000.0, 4)
 
 
+async def test_an_ended_event_through_another_connection_is_seen(
+    services: Services, clock: FakeClock, database_url: str
+) -> None:
+    """A 2.0.1 transaction (found by its natural key) ended by another connection reads as
+    ended after the next Updated event through this one."""
+    await services.stations.add("CP-1", None)
+    t0 = clock()
+
+    def event(kind: TxEventType, seq_no: int, at: datetime, **more: Any) -> Any:
+        return TransactionEventReport("TX-1", kind, at, "MeterValuePeriodic", seq_no, **more)
+
+    started = event(TxEventType.STARTED, 0, t0, evse_id=1, connector_id=1)
+    tx_id = (await services.transaction_events.report("CP-1", started)).transaction_id
+    updated = event(TxEventType.UPDATED, 1, t0, samples=_energy(t0, 1500))
+    await services.transaction_events.report("CP-1", updated)
+
+    async def end(other: Services) -> None:
+        ended = event(TxEventType.ENDED, 2, t0 + timedelta(seconds=20), stopped_reason="Local")
+        await other.transaction_events.report("CP-1", ended)
+
+    await _other_services(database_url, clock, end)
+    late = t0 + timedelta(seconds=30)
+    await services.transaction_events.report(
+        "CP-1", event(TxEventType.UPDATED, 3, late, samples=_energy(late, 1800))
+    )
+    tx = await services.transactions.get(tx_id)
+    assert tx is not None and tx.stopped_at == t0 + timedelta(seconds=20)
+    assert (tx.last_register_wh, tx.reading_count) == (1800.0, 4)
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_write_by_another_process_is_seen(
     services: Services, clock: FakeClock, database_url: str
 ) -> None:
-    """A second process writing the same SQLite file (the CLI, another server)."""
+    """A commit by another process to the same SQLite file (the CLI, a second server) is
+    seen by the next MeterValues, which folds into the transaction as stored."""
     tx_id = await _started(services, clock)
     await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(clock(), 1500))
     path = database_url.removeprefix("sqlite:///")
@@ -132,8 +166,8 @@ async def test_a_rolled_back_batch_leaves_nothing_behind(
 async def test_what_is_remembered_is_what_is_stored(
     services: Services, clock: FakeClock, database_url: str
 ) -> None:
-    """Types and zones included: a register reported in another time zone comes back UTC,
-    whether the transaction is read from the file or served from memory."""
+    """A transaction served from memory equals, types and time zones included, the same
+    transaction read from the file (a register reported at +02:00 comes back UTC)."""
     tx_id = await _started(services, clock)
     plus_two = clock().astimezone(timezone(timedelta(hours=2))) + timedelta(seconds=10)
     await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(plus_two, 1500))
@@ -181,10 +215,8 @@ async def test_a_batch_writes_what_message_by_message_writes(
     assert first[1:] == (1900.0, t0 + timedelta(seconds=30))
 
 
-def test_the_memory_is_dropped_when_the_file_changes(tmp_path: Any) -> None:
-    """`PRAGMA data_version` moves for another connection's commit, not for our own."""
-    from voltgate.storage.open_transactions import OpenTransactions
-
+def test_the_memory_is_dropped_when_the_file_changes(tmp_path: Path) -> None:
+    """The memory is kept across our own commits and dropped after another connection's."""
     path = tmp_path / "v.db"
     ours, theirs = sqlite3.connect(path, isolation_level=None), sqlite3.connect(path)
     ours.execute("CREATE TABLE t (x)")
