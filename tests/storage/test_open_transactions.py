@@ -231,3 +231,15 @@ def test_the_memory_is_dropped_when_the_file_changes(tmp_path: Path) -> None:
     theirs.commit()
     kept.begin(ours)
     assert kept.get(7) is None and kept.find(b"k") is None
+
+
+def test_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its bound the memory starts over, counting natural keys of forgotten ones too."""
+    monkeypatch.setattr("voltgate.storage.open_transactions.MAX_KEPT", 3)
+    kept = OpenTransactions()
+    for tx_id in range(1, 11):
+        kept.keep(Transaction(tx_id, "CP", 1, 1, "TAG", None, 0), bytes([tx_id]))
+        kept.forget(tx_id)  # stopped: its key stays known until the memory starts over
+        assert len(kept._ids) <= 3  # the bound is internal: nothing else shows it
+    kept.keep(Transaction(11, "CP", 1, 1, "TAG", None, 0), b"k")
+    assert kept.find(b"k") is not None and kept.get(11) is not None

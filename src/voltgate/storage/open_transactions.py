@@ -28,8 +28,9 @@ from typing import Any
 
 from voltgate.domain.transactions import Transaction
 
-MAX_KEPT = 65_536
-"""More open transactions than this (far beyond one SQLite gateway) and all are forgotten."""
+MAX_KEPT = 16_384
+"""More transactions or keys than this (far beyond one SQLite gateway's open transactions;
+about 10 MB) and all are forgotten, so transactions that never stop cannot pile up."""
 
 
 class OpenTransactions:
@@ -73,7 +74,7 @@ class OpenTransactions:
         if tx.stopped_at is not None:
             self.forget(tx.id)
             return
-        if len(self._by_id) >= MAX_KEPT and tx.id not in self._by_id:
+        if len(self._by_id) >= MAX_KEPT or len(self._ids) >= MAX_KEPT:
             self.clear()
         self._by_id[tx.id] = tx
         if key is not None:
