@@ -10,7 +10,7 @@ Two servers, one after the other, each in its own process pinned to core 0 on uv
            (handshake accepted as is; no keepalive, no close timeout, no fragments).
 LOOPS closed loops (this process, core 1) send the saturation phase's MeterValues text and
 wait for the answer. Prints the server's CPU per message over SECONDS (docs/adr/0003-hot-path.md
-§12).
+§13).
 """
 
 from __future__ import annotations

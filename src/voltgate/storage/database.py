@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.repositories import SqlRepositories
 from voltgate.storage.statements import Statements
 from voltgate.storage.writer import WriterThread
@@ -100,11 +101,14 @@ class Database:
         # one batch at a time (`_pg_lock`; the committer runs one, a health check may too).
         self._conn: Connection | None = None
         self._repos: SqlRepositories | None = None
+        # SQLite: the open transactions the writer has read or written (see the module).
+        self._open: OpenTransactions | None = None
         self._pg_conn: AsyncConnection | None = None
         self._pg_lock = asyncio.Lock()
         if self.dialect_name == "sqlite":
             self._sync = sqlite_engine(url, busy_timeout_ms=sqlite_busy_timeout_ms)
             self._writer = WriterThread("voltgate-sqlite")
+            self._open = OpenTransactions()
             dialect = self._sync.dialect
         else:
             self._async = postgres_engine(url)
@@ -175,16 +179,26 @@ class Database:
 
     def _batch(self, conn: Connection, batch: Batch[T]) -> T:
         repos = self._repos
-        if repos is None or repos.executor.dbapi_connection is not conn.connection.dbapi_connection:
-            repos = self._repos = SqlRepositories(conn, self._statements)
+        kept = self._open
+        dbapi = conn.connection.dbapi_connection
+        if repos is None or repos.executor.dbapi_connection is not dbapi:
+            repos = self._repos = SqlRepositories(conn, self._statements, kept)
+            if kept is not None:
+                kept.reset()  # another connection: its own data_version
         repos.reset()
         try:
             with conn.begin():
+                if kept is not None:
+                    kept.begin(dbapi)
                 result = batch(repos)
                 repos.executor.flush()  # deferred writes go out before the commit
-                return result
+        except BaseException:
+            if kept is not None:
+                kept.clear()  # it may hold what was rolled back (or never committed)
+            raise
         finally:
             repos.executor.discard()  # left over only when the batch failed
+        return result
 
     def _close_sqlite(self) -> None:
         assert self._sync is not None

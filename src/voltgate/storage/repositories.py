@@ -29,6 +29,7 @@ from voltgate.storage.command_repos import SqlCommands
 from voltgate.storage.customer_repos import SqlCustomers
 from voltgate.storage.device_model_repos import SqlDeviceModel
 from voltgate.storage.message_log_repos import SqlMessageLog
+from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.operator_repos import SqlOperator
 from voltgate.storage.reservation_repos import SqlReservations
 from voltgate.storage.security_repos import SqlSecurity
@@ -212,13 +213,18 @@ class SqlRepositories:
         "transactions",
     )
 
-    def __init__(self, connection: Connection, statements: Statements) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        statements: Statements,
+        open_transactions: OpenTransactions | None = None,
+    ) -> None:
         self.connection = connection
         self.executor = db = Executor(connection)
         self.stations = SqlStations(db, statements)
         self.connectors = SqlConnectors(db, statements)
         self.tokens = SqlTokens(db, statements)
-        self.transactions = SqlTransactions(db, statements)
+        self.transactions = SqlTransactions(db, statements, open_transactions)
         self.meter_values = SqlMeterValues(db, statements, self.transactions)
         self.events = SqlStationEvents(db, statements)
         self.device_model = SqlDeviceModel(db, statements.device_model)

@@ -15,7 +15,7 @@ connection is invalidated, as SQLAlchemy itself would do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,6 +27,8 @@ from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any] | None
 Row = tuple[Any, ...]
+# Queued parameters, and whether they are already converted by the bind processors.
+_Deferred = tuple[Sequence[Any], bool]
 
 
 class Compiled:
@@ -85,6 +87,17 @@ class Compiled:
                 out[index] = process(value)
         return out
 
+    def convert(self, values: Sequence[Any]) -> Sequence[Any]:
+        """Positional `values` (already in bind order) converted by the dialect's processors."""
+        if not self._bound:
+            return values
+        out = list(values)
+        for index, process in self._bound:
+            value = out[index]
+            if value is not None:
+                out[index] = process(value)
+        return out
+
     def row(self, raw: Sequence[Any]) -> Row:
         """A result row with the dialect's result processors applied."""
         if not self._processed:
@@ -100,7 +113,7 @@ class Compiled:
 class Executor:
     """Runs `Compiled` statements on the DBAPI connection behind `connection`."""
 
-    __slots__ = ("_cursor", "_dbapi", "_deferred", "_dialect", "connection")
+    __slots__ = ("_cursor", "_dbapi", "_deferred", "_dialect", "_serial", "connection")
 
     @property
     def dbapi_connection(self) -> Any:
@@ -113,7 +126,10 @@ class Executor:
         self._dbapi = connection.connection.dbapi_connection
         assert self._dbapi is not None
         self._cursor: Any = self._dbapi.cursor()
-        self._deferred: list[tuple[Compiled, Sequence[Any]]] = []
+        # Per statement, its queued rows by key: `defer` keys each row by a serial number,
+        # `defer_latest` by the caller's key (a later row replaces the earlier one).
+        self._deferred: dict[Compiled, dict[Hashable, _Deferred]] = {}
+        self._serial = 0
 
     def defer(self, statement: Compiled, parameters: Sequence[Any]) -> None:
         """Queue a statement whose result nobody reads; it is sent before the next
@@ -126,21 +142,52 @@ class Executor:
         queued after it (device attributes after their variables); the others touch different
         tables (meter value rows with their register updates, transaction event rows).
         """
-        self._deferred.append((statement, parameters))
+        self._serial += 1
+        self._deferred.setdefault(statement, {})[self._serial] = (parameters, True)
+
+    def defer_latest(self, statement: Compiled, key: Hashable, values: Sequence[Any]) -> None:
+        """`defer` for a write whose later rows supersede the earlier ones of the same `key`
+        (a register: only its last value in a batch matters). `values` are in bind order
+        and not yet converted: only the row that survives is converted, when it is sent.
+
+        Safe because a queued row is always sent before any other statement runs (but those
+        of `run_beside_deferred`), so nothing in between can read or write what it writes.
+        A statement is queued either by `defer` or by this, never both (their keys differ
+        in kind only by convention).
+        """
+        self._deferred.setdefault(statement, {})[key] = (values, False)
+
+    def queued(self, statement: Compiled, key: Hashable) -> Sequence[Any] | None:
+        """The values `defer_latest` queued for `key`, if they were not sent yet."""
+        rows = self._deferred.get(statement)
+        entry = None if rows is None else rows.get(key)
+        return None if entry is None else entry[0]
 
     def flush(self) -> None:
         """Send the deferred statements: one `executemany` per statement, in order of first
         appearance (a batch of 2.0.1 events queues event and meter rows alternately)."""
-        deferred, self._deferred = self._deferred, []
-        groups: dict[Compiled, list[Sequence[Any]]] = {}
-        for statement, parameters in deferred:
-            groups.setdefault(statement, []).append(parameters)
-        for statement, rows in groups.items():
-            self._call(self._cursor.executemany, statement, rows)
+        deferred, self._deferred = self._deferred, {}
+        for statement, rows in deferred.items():
+            parameters = [
+                values if converted else statement.convert(values)
+                for values, converted in rows.values()
+            ]
+            self._call(self._cursor.executemany, statement, parameters)
 
     def discard(self) -> None:
         """Drop deferred statements (their transaction was rolled back)."""
         self._deferred.clear()
+
+    def run_beside_deferred(self, statement: Compiled, parameters: Sequence[Any]) -> int:
+        """Execute `statement` with ready positional `parameters` now, leaving the deferred
+        statements queued; return the row count.
+
+        Only for a statement that neither reads nor writes what a deferred one may write
+        (a meter value row beside transaction event rows and register updates): SQLite then
+        sends a batch's deferred rows as one `executemany` each instead of one per unit.
+        """
+        self._call(self._cursor.execute, statement, parameters)
+        return int(self._cursor.rowcount)
 
     def rows(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
         """All result rows."""

@@ -191,6 +191,7 @@ class Statements:
                 set_=newest_register(e, evse_upsert.excluded),
             )
         )
+        assert self.evse_register_upsert.names == ("_s", "_e", "wh", "at")  # bound positionally
         self.evse_list = c(select(e).where(e.c.station_id == bindparam("_s")).order_by(e.c.evse_id))
         self.connector_get = c(
             select(co).where(
@@ -275,7 +276,9 @@ class Statements:
         )
         self.tx_save = c(update(tx).where(tx.c.id == bindparam("_id")), tx_writable)
         # The MeterValues hot path touches only these: no indexed or foreign-key column.
+        # Bound positionally there (`transaction_repos._register_values`): registers, id.
         self.tx_save_registers = c(update(tx).where(tx.c.id == bindparam("_id")), TX_REGISTERS)
+        assert self.tx_save_registers.names == (*TX_REGISTERS, "_id")
         self.tx_open_elsewhere = c(
             select(literal_column("1"))
             .where(
@@ -305,6 +308,11 @@ class Statements:
 
         mv_columns = [mv.c[name] for name in MV_FIELDS]
         self.mv_add = MultiInsert(insert, mv, MV_FIELDS, dialect)
+        # SQLite's MeterValues path: one row, bound positionally, its outcome the row count.
+        self.mv_insert = c(
+            insert(mv).on_conflict_do_nothing(index_elements=[mv.c.key]), list(MV_FIELDS)
+        )
+        assert self.mv_insert.names == MV_FIELDS
         # PostgreSQL: samples, transaction registers and EVSE register in one round trip.
         self.mv_add_tracked = (
             TrackedInsert(mv, MV_FIELDS, tx, TX_REGISTERS, e, dialect)
@@ -382,6 +390,8 @@ class Statements:
             insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
             ["dedupe_key", *TX_EVENT_FIELDS],
         )
+        # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
+        assert self.tx_event_add.names == ("dedupe_key", *TX_EVENT_FIELDS)
         self.tx_event_list = c(
             select(*(te.c[name] for name in TX_EVENT_FIELDS))
             .where(te.c.transaction_id == bindparam("_t"))

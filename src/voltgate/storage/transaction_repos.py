@@ -1,11 +1,18 @@
 """SQL implementations of the transaction and meter value ports (the hot path).
 
-A MeterValues message costs: one primary-key SELECT of the transaction, one
-``INSERT ... ON CONFLICT DO NOTHING RETURNING key`` of one row per meterValue element (its
-samples packed, `storage.samples`), one UPDATE of the transaction and one UPDATE of the EVSE
-register (on PostgreSQL the last three are one statement). Rows map positionally onto the
-domain dataclasses (`statements.TX_FIELDS`, `statements.MV_FIELDS`), which is cheaper than
-building dicts.
+A MeterValues message with one meterValue element (nearly all) costs:
+
+* SQLite: one ``INSERT ... ON CONFLICT DO NOTHING`` of its row (samples packed,
+  `storage.samples`). Its transaction comes from the writer's memory of open transactions
+  (`storage.open_transactions`), and the transaction's and the EVSE's registers, when the
+  row was new, are queued and coalesced: one UPDATE per transaction and one upsert per
+  EVSE for the whole batch, each batch's rows sent as one ``executemany``
+  (`sql.Executor.defer_latest`).
+* PostgreSQL: the transaction is read ahead with the batch's others, and the row insert,
+  register update and EVSE upsert are one deferred statement (`bulk.TrackedInsert`).
+
+Rows map positionally onto the domain dataclasses (`statements.TX_FIELDS`,
+`statements.MV_FIELDS`), which is cheaper than building dicts.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from voltgate.domain.readings import MeterReading, MeterRecord
 from voltgate.domain.transaction_events import StoredTransactionEvent, TxEventType
 from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
+from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import TX_EVENT_FIELDS, TX_FIELDS, Statements
 from voltgate.storage.types import decode_flags, encode_flags
@@ -33,13 +41,18 @@ class SqlTransactions:
     `prefetch` (PostgreSQL) reads the transactions a batch's units declared in one query
     and keeps them until the first `get` of each; any write to a transaction drops its
     prefetched copy, so a unit always sees the writes of the units before it.
+
+    `kept` (SQLite): the writer's open transactions, which serve `get` and `find` without a
+    read; a write drops the transaction from it, except the register writes of the
+    MeterValues path, which keep it up to date (`SqlMeterValues.add_one_for_transaction`).
     """
 
-    def __init__(self, db: Executor, sql: Statements) -> None:
+    def __init__(self, db: Executor, sql: Statements, kept: OpenTransactions | None) -> None:
         self._db = db
         self._sql = sql
         self._prefetched: dict[int, Row] = {}
         self._prefetched_keys: dict[bytes, Row] = {}
+        self.kept = kept
 
     def reset(self) -> None:
         """Forget prefetched rows (a new database transaction starts)."""
@@ -64,13 +77,25 @@ class SqlTransactions:
         # OCPP 1.6 ids are int32; anything else (-1, huge) cannot be ours.
         if not 0 < transaction_id < 2**31:
             return None
+        kept = self.kept
+        if kept is not None:
+            tx = kept.get(transaction_id)
+            if tx is not None:
+                return tx
         row = self._prefetched.pop(transaction_id, None)
         if row is None:
             row = self._db.first(self._sql.tx_get, {"id": transaction_id})
-        return None if row is None else _transaction(row)
+        if row is None:
+            return None
+        tx = _transaction(row)
+        if kept is not None:
+            kept.keep(tx)
+        return tx
 
     def forget(self, transaction_id: int) -> None:
-        """Drop the prefetched copies of a transaction that is being written."""
+        """Drop the kept and prefetched copies of a transaction that is being written."""
+        if self.kept is not None:
+            self.kept.forget(transaction_id)
         self._prefetched.pop(transaction_id, None)
         if self._prefetched_keys:
             stale = [k for k, row in self._prefetched_keys.items() if row[0] == transaction_id]
@@ -78,10 +103,20 @@ class SqlTransactions:
                 del self._prefetched_keys[key]
 
     def find(self, key: bytes) -> Transaction | None:
+        kept = self.kept
+        if kept is not None:
+            tx = kept.find(key)
+            if tx is not None:
+                return tx
         row = self._prefetched_keys.pop(key, None)
         if row is None:
             row = self._db.first(self._sql.tx_find, {"key": key})
-        return None if row is None else _transaction(row)
+        if row is None:
+            return None
+        tx = _transaction(row)
+        if kept is not None:
+            kept.keep(tx, key)
+        return tx
 
     def add(self, tx: Transaction, key: bytes) -> int | None:
         params = _params(tx)
@@ -157,25 +192,38 @@ class SqlMeterValues:
         tx: Transaction,
         register: tuple[float, datetime] | None,
     ) -> None:
-        self._transactions.forget(tx.id)
         tracked = self._sql.mv_add_tracked
-        if tracked is None:  # SQLite: no round trips to save, run it now
-            if not self.add([record]):
-                return
-            self._db.run(self._sql.tx_save_registers, _register_params(tx, ""))
-            if register is not None:
-                params = {
-                    "_s": tx.station_id,
-                    "_e": tx.evse_id,
-                    "wh": register[0],
-                    "at": register[1],
-                }
-                self._db.run(self._sql.evse_register_upsert, params)
+        if tracked is None:  # SQLite
+            self._add_one_in_process(record, tx, register)
             return
+        self._transactions.forget(tx.id)
         extra = self._tracked_extra(1, tx, register)
         self._db.defer(
             tracked.for_rows(1), tracked.tracked_parameters([_record_values(record)], extra)
         )
+
+    def _add_one_in_process(
+        self, record: MeterRecord, tx: Transaction, register: tuple[float, datetime] | None
+    ) -> None:
+        """SQLite: insert the row now (in process, so its outcome costs nothing), and, if it
+        was new, queue the register writes: only the last of each transaction and the
+        newest of each EVSE in a batch are sent, as `executemany`s before the commit. The
+        transaction's registers are kept in memory as written (`kept`)."""
+        insert = self._sql.mv_insert
+        if not self._db.run_beside_deferred(insert, insert.convert(_record_values(record))):
+            return  # seen before: a retried message changes nothing
+        self._db.defer_latest(self._sql.tx_save_registers, tx.id, _register_values(tx))
+        kept = self._transactions.kept
+        if kept is not None:
+            kept.keep_written(tx)
+        if register is not None:
+            upsert = self._sql.evse_register_upsert
+            evse = (tx.station_id, tx.evse_id)
+            queued = self._db.queued(upsert, evse)
+            # The upsert keeps the newest register (ties: the later write), so of a batch's
+            # registers for one EVSE only that one can matter.
+            if queued is None or queued[3] <= register[1]:
+                self._db.defer_latest(upsert, evse, (*evse, *register))
 
     def _tracked_extra(
         self, count: int, tx: Transaction, register: tuple[float, datetime] | None
@@ -244,6 +292,15 @@ def _register_params(tx: Transaction, prefix: str) -> dict[str, Any]:
     }
 
 
+def _register_values(tx: Transaction) -> tuple[Any, ...]:
+    """`statements.TX_REGISTERS` of `tx` and its id, the bind order of `tx_save_registers`."""
+    return (
+        tx.baseline_wh, tx.energy_wh, tx.first_register_wh, tx.first_register_at,
+        tx.last_register_wh, tx.last_register_at, tx.reading_count, encode_flags(tx.suspect),
+        tx.id,
+    )  # fmt: skip
+
+
 def _params(tx: Transaction) -> dict[str, Any]:
     return {
         "id": tx.id,
@@ -307,9 +364,7 @@ class SqlTransactionEvents:
         # Nothing reads the outcome, so the insert may wait: on PostgreSQL it goes out with
         # the batch's other deferred writes in one round trip.
         statement = self._sql.tx_event_add
-        params = dict(zip(TX_EVENT_FIELDS, _event_values(event), strict=True))
-        params["dedupe_key"] = key
-        self._db.defer(statement, statement.parameters(params))
+        self._db.defer(statement, statement.convert((key, *_event_values(event))))
 
     def list_for_transaction(self, transaction_id: int) -> list[StoredTransactionEvent]:
         rows = self._db.rows(self._sql.tx_event_list, {"_t": transaction_id})
