@@ -1,20 +1,21 @@
 """The CPU floor of the WebSocket layer: servers that answer every text frame with a canned
 CALLRESULT, without OCPP, so what is left is websockets and the event loop.
 
-Usage: python bench/websocket_floor.py [SECONDS] [LOOPS]
+Usage: python bench/websocket_floor.py [--seconds S] [--loops N]
 
 Two servers, one after the other, each in its own process pinned to core 0 on uvloop:
   asyncio  `websockets.asyncio.server.serve` with an `async for` / `send` handler, as the
            gateway uses it;
   sansio   websockets' sans-I/O `ServerProtocol` driven by a plain `asyncio.Protocol`
            (handshake accepted as is; no keepalive, no close timeout, no fragments).
-LOOPS closed loops (this process, core 1) send the saturation phase's MeterValues text and
-wait for the answer. Prints the server's CPU per message over SECONDS (docs/adr/0003-hot-path.md
+N closed loops (this process, core 1) send the saturation phase's MeterValues text and
+wait for the answer. Prints the server's CPU per message over S seconds (docs/adr/0003-hot-path.md
 §13).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import resource
@@ -32,13 +33,11 @@ from websockets.http11 import Request
 from websockets.server import ServerProtocol
 from websockets.typing import Subprotocol
 
-from loop_messages import _METER_TEMPLATE
+from loop_messages import MeterValuesLoop
 
 ANSWER = '[3,"4f0c9d1e2b3a4c5d6e7f8091a2b3c4d5",{}]'
 SUBPROTOCOLS = [Subprotocol("ocpp1.6")]
-TEXT = _METER_TEMPLATE % (
-    "4f0c9d1e2b3a4c5d6e7f8091a2b3c4d5", 1, "2026-01-01T00:00:00.000Z", 1, 7000.0, 50
-)  # fmt: skip
+TEXT = MeterValuesLoop().next_text("4f0c9d1e2b3a4c5d6e7f8091a2b3c4d5", "2026-01-01T00:00:00.000Z")
 
 
 def _cpu_s() -> float:
@@ -143,5 +142,11 @@ if __name__ == "__main__":
         os.sched_setaffinity(0, {0})
         uvloop.run(_serve(sys.argv[2]))
     else:
-        args: list[Any] = sys.argv[1:]
-        main(float(args[0]) if args else 8.0, int(args[1]) if len(args) > 1 else 100)
+        parser = argparse.ArgumentParser(
+            description="Server CPU per message of bare WebSocket servers (asyncio vs sans-I/O).",
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        parser.add_argument("--seconds", type=float, default=8.0, help="measured window")
+        parser.add_argument("--loops", type=int, default=100, help="closed loops")
+        options = parser.parse_args()
+        main(options.seconds, options.loops)

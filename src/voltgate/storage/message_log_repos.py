@@ -43,12 +43,6 @@ class MessageLogStatements:
         # inline(): no RETURNING of the new id, which nobody reads (PostgreSQL would add it).
         self.add = Compiled(insert(ml).inline(), dialect, list(FIELDS))
         assert self.add.names == FIELDS, "LoggedFrame fields out of column order"
-        plain = _PLAIN.__getitem__
-        self.add_processors = (
-            *((index, process) for index, process in enumerate(self.add.binds) if process),
-            (_DIRECTION, plain),
-            (_TYPE, plain),
-        )
         at = UTCDateTime()
         self.list = Variants(
             dialect,
@@ -87,13 +81,12 @@ class SqlMessageLog:
         self._sql = sql
 
     def add(self, frames: Sequence[LoggedFrame]) -> None:
-        statement, processors = self._sql.add, self._sql.add_processors
+        statement = self._sql.add
         for frame in frames:
             row: list[Any] = list(frame)
-            for index, process in processors:
-                if row[index] is not None:
-                    row[index] = process(row[index])
-            self._db.defer(statement, row)
+            row[_DIRECTION] = _PLAIN[row[_DIRECTION]]
+            row[_TYPE] = _PLAIN[row[_TYPE]]
+            self._db.defer(statement, statement.convert(row))
 
     def list(self, query: MessageQuery) -> list[LogEntry]:
         rows = self._sql.list.rows(

@@ -80,18 +80,14 @@ class Compiled:
         """Positional parameters in bind order, converted by the dialect's processors."""
         if self.defaults:
             params = {**self.defaults, **params}
-        out = [params[name] for name in self.names]
-        for index, process in self._bound:
-            value = out[index]
-            if value is not None:
-                out[index] = process(value)
-        return out
+        return self._process([params[name] for name in self.names])
 
     def convert(self, values: Sequence[Any]) -> Sequence[Any]:
         """Positional `values` (already in bind order) converted by the dialect's processors."""
-        if not self._bound:
-            return values
-        out = list(values)
+        return self._process(list(values)) if self._bound else values
+
+    def _process(self, out: list[Any]) -> list[Any]:
+        """`out` with the dialect's bind processors applied in place (None stays None)."""
         for index, process in self._bound:
             value = out[index]
             if value is not None:

@@ -28,7 +28,7 @@ from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
 from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.sql import Executor, Row
-from voltgate.storage.statements import TX_EVENT_FIELDS, TX_FIELDS, Statements
+from voltgate.storage.statements import TX_EVENT_FIELDS, TX_FIELDS, TX_REGISTERS, Statements
 from voltgate.storage.types import decode_flags, encode_flags
 
 _AUTH = TX_FIELDS.index("auth_status")
@@ -279,17 +279,10 @@ def _transaction(row: Row) -> Transaction:
 
 def _register_params(tx: Transaction, prefix: str) -> dict[str, Any]:
     """`statements.TX_REGISTERS` of `tx`, bind names prefixed, plus the id as ``_id``."""
-    return {
-        "_id": tx.id,
-        f"{prefix}baseline_wh": tx.baseline_wh,
-        f"{prefix}energy_wh": tx.energy_wh,
-        f"{prefix}first_register_wh": tx.first_register_wh,
-        f"{prefix}first_register_at": tx.first_register_at,
-        f"{prefix}last_register_wh": tx.last_register_wh,
-        f"{prefix}last_register_at": tx.last_register_at,
-        f"{prefix}reading_count": tx.reading_count,
-        f"{prefix}suspect": encode_flags(tx.suspect),
-    }
+    *registers, tx_id = _register_values(tx)
+    params = {prefix + name: value for name, value in zip(TX_REGISTERS, registers, strict=True)}
+    params["_id"] = tx_id
+    return params
 
 
 def _register_values(tx: Transaction) -> tuple[Any, ...]:
