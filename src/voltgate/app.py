@@ -107,7 +107,9 @@ async def open_services(
     authority = await asyncio.to_thread(load_authority, settings)
     on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:
-        database = Database.connect(settings.database_url)
+        database = Database.connect(
+            settings.database_url, sqlite_checkpoint_pages=settings.sqlite_checkpoint_pages
+        )
         stack.push_async_callback(database.dispose)
         committer = await stack.enter_async_context(
             Committer(

@@ -15,13 +15,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from voltgate.app import open_services
+from voltgate.config import Settings
 from voltgate.domain.errors import UnknownStation
 from voltgate.domain.ports import Repositories
 from voltgate.domain.reservations import Reservation
 from voltgate.domain.services import Services, StartRequest
 from voltgate.domain.stations import Connector, Evse, Station
 from voltgate.storage import tables
-from voltgate.storage.database import Database, normalise_url
+from voltgate.storage.database import DEFAULT_CHECKPOINT_PAGES, Database, normalise_url
 from voltgate.storage.migrate import alembic_config, current, upgrade
 from voltgate.storage.repositories import SqlRepositories
 from voltgate.storage.retry import is_transient
@@ -88,9 +90,35 @@ async def test_sqlite_is_durable_wal(db: Database) -> None:
             run("PRAGMA journal_mode").scalar(),
             run("PRAGMA synchronous").scalar(),
             run("PRAGMA foreign_keys").scalar(),
+            run("PRAGMA wal_autocheckpoint").scalar(),
         )
 
-    assert await db.run(pragmas) == ("wal", 2, 1)
+    assert await db.run(pragmas) == ("wal", 2, 1, DEFAULT_CHECKPOINT_PAGES)
+
+
+async def test_sqlite_checkpoint_interval_is_the_setting(tmp_path: Path) -> None:
+    """`sqlite_checkpoint_pages` reaches the server's SQLite connection: the WAL is copied
+    back into the database file once it holds that many pages, so the file stays near that
+    size under steady writes instead of growing or being copied every 1,000 pages."""
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    settings = Settings(database_url=url, sqlite_checkpoint_pages=150)
+    wal = tmp_path / "v.db-wal"
+    async with open_services(settings) as (database, services):
+
+        def pragma(repos: Repositories) -> object:
+            assert isinstance(repos, SqlRepositories)
+            return repos.connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+
+        assert await database.run(pragma) == settings.sqlite_checkpoint_pages
+        sizes = []
+        for i in range(60):  # about 8 KiB of station rows and indexes a batch: > 150 pages
+            await asyncio.gather(
+                *(services.stations.add(f"CP-{i}-{j}-" + "x" * 40, None) for j in range(40))
+            )
+            sizes.append(wal.stat().st_size)
+    page = 4096 + 24  # a WAL frame: page and frame header
+    assert max(sizes) < 400 * page  # checkpointed and reused (SQLite's default lets it reach 1,000)
+    assert max(sizes) > 150 * page  # and not before the setting's size
 
 
 async def test_timestamps_come_back_aware_utc(services: Services, clock: FakeClock) -> None:

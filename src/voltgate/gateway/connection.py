@@ -27,11 +27,11 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
-from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from voltgate.domain.errors import DomainError
 from voltgate.gateway.message_log import FrameRecorder
+from voltgate.gateway.socket import StationSocket
 from voltgate.handlers.router import Context, FollowUp, Router
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import ErrorKind, LocalProtocolError, OcppError, wire_code
@@ -59,7 +59,7 @@ class StationConnection:
 
     def __init__(
         self,
-        ws: ServerConnection,
+        ws: StationSocket,
         *,
         ctx: Context,
         session: OcppSession,
@@ -273,6 +273,6 @@ class StationConnection:
             if self._log is not None:
                 self._log.sent(self.station_id, frame)
             try:
-                await self._ws.send(frame.text)
+                await self._ws.send_text(frame.text)
             except ConnectionClosed:
                 return

@@ -51,6 +51,7 @@ from voltgate.gateway import tls
 from voltgate.gateway.connection import StationConnection
 from voltgate.gateway.links import StationLinks
 from voltgate.gateway.message_log import FrameRecorder
+from voltgate.gateway.socket import StationSocket
 from voltgate.handlers.router import ConnectionState, Context, Router
 from voltgate.metrics import Metrics
 from voltgate.ocpp.errors import OcppVersion
@@ -174,6 +175,7 @@ class Gateway:
             close_timeout=self._settings.ping_timeout,
             max_size=self._settings.max_frame_size * _TRANSPORT_LIMIT_FACTOR,
             server_header="Voltgate",
+            create_connection=StationSocket,
             logger=logging.getLogger("voltgate.gateway.websockets"),
         )
 
@@ -263,6 +265,7 @@ class Gateway:
         return station_id
 
     async def _serve(self, ws: ServerConnection) -> None:
+        assert isinstance(ws, StationSocket), "serve() builds StationSocket connections"
         admission = self._admitted.pop(ws, None)
         if admission is None:  # pragma: no cover - process_request admits every served socket
             await ws.close(1008, "not admitted")
@@ -282,7 +285,7 @@ class Gateway:
             await self._run_station(ws, admission, version)
 
     async def _run_station(
-        self, ws: ServerConnection, admission: Admission, version: OcppVersion
+        self, ws: StationSocket, admission: Admission, version: OcppVersion
     ) -> None:
         ctx = Context(
             station_id=admission.station_id,
