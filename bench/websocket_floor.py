@@ -3,9 +3,10 @@ CALLRESULT, without OCPP, so what is left is websockets and the event loop.
 
 Usage: python bench/websocket_floor.py [--seconds S] [--loops N]
 
-Two servers, one after the other, each in its own process pinned to core 0 on uvloop:
-  asyncio  `websockets.asyncio.server.serve` with an `async for` / `send` handler, as the
-           gateway uses it;
+Three servers, one after the other, each in its own process pinned to core 0 on uvloop:
+  asyncio  `websockets.asyncio.server.serve` with an `async for` / `send` handler;
+  gateway  the same with the gateway's connection class (`gateway.socket.StationSocket`)
+           and its `send_text`, as the gateway uses it;
   sansio   websockets' sans-I/O `ServerProtocol` driven by a plain `asyncio.Protocol`
            (handshake accepted as is; no keepalive, no close timeout, no fragments).
 N closed loops (this process, core 1) send the saturation phase's MeterValues text and
@@ -34,6 +35,7 @@ from websockets.server import ServerProtocol
 from websockets.typing import Subprotocol
 
 from loop_messages import MeterValuesLoop
+from voltgate.gateway.socket import StationSocket
 
 ANSWER = '[3,"4f0c9d1e2b3a4c5d6e7f8091a2b3c4d5",{}]'
 SUBPROTOCOLS = [Subprotocol("ocpp1.6")]
@@ -48,6 +50,12 @@ def _cpu_s() -> float:
 async def _answer_all(ws: ServerConnection) -> None:
     async for _ in ws:
         await ws.send(ANSWER)
+
+
+async def _answer_all_text(ws: ServerConnection) -> None:
+    assert isinstance(ws, StationSocket)
+    async for _ in ws:
+        await ws.send_text(ANSWER)
 
 
 class _SansIo(asyncio.Protocol):
@@ -77,8 +85,15 @@ async def _serve(mode: str) -> None:
     done = asyncio.Event()
     loop.add_signal_handler(signal.SIGUSR1, lambda: print(_cpu_s(), flush=True))
     loop.add_signal_handler(signal.SIGTERM, done.set)
-    if mode == "asyncio":
-        async with serve(_answer_all, "127.0.0.1", 0, subprotocols=SUBPROTOCOLS) as server:
+    if mode in ("asyncio", "gateway"):
+        gateway = mode == "gateway"
+        async with serve(
+            _answer_all_text if gateway else _answer_all,
+            "127.0.0.1",
+            0,
+            subprotocols=SUBPROTOCOLS,
+            create_connection=StationSocket if gateway else None,
+        ) as server:
             print(server.sockets[0].getsockname()[1], flush=True)
             await done.wait()
     else:
@@ -121,7 +136,7 @@ async def _drive(server: subprocess.Popen[str], port: int, seconds: float, loops
 
 def main(seconds: float, loops: int) -> None:
     os.sched_setaffinity(0, {1})
-    for mode in ("asyncio", "sansio"):
+    for mode in ("asyncio", "gateway", "sansio"):
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", mode], stdout=subprocess.PIPE, text=True
         )
