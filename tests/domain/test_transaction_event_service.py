@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -132,7 +131,7 @@ async def test_offline_replay_in_reverse_order_gives_the_same_transaction(
 ) -> None:
     """E04.FR.03: queued events arrive late and out of order; Ended first is not lost."""
     t0 = clock() - timedelta(hours=2)
-    reversed_events = [replace(e, offline=True) for e in reversed(session(t0))]
+    reversed_events = [e._replace(offline=True) for e in reversed(session(t0))]
     outcomes = [await services.transaction_events.report(station, e) for e in reversed_events]
     assert len({o.transaction_id for o in outcomes}) == 1
     tx = await stored(services, outcomes[0].transaction_id)

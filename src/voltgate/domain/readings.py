@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from voltgate.domain.meter import MeterSample
 from voltgate.domain.transactions import NO_FLAGS, SuspectFlag
@@ -33,14 +34,17 @@ class MeterReading:
     flags: frozenset[SuspectFlag] = NO_FLAGS
 
 
-@dataclass(frozen=True, slots=True)
-class MeterRecord:
+class MeterRecord(NamedTuple):
     """One meterValue element as stored: the samples a station took at one instant.
 
     Storage keeps one row per record (not per sample): a MeterValues message usually has one
     meterValue element with several sampled values, and one row with the samples packed
     costs a fraction of one row each (docs/adr/0003-hot-path.md). `flags[i]` are the flags
     of `samples[i]`; `key` is the natural key (`voltgate.domain.keys.record_keys`).
+
+    A NamedTuple, as `meter.MeterSample`: every MeterValues and TransactionEvent with meter
+    values builds one in the writer, where a frozen dataclass costs ``object.__setattr__``
+    per field (docs/adr/0003-hot-path.md §14).
     """
 
     key: bytes
