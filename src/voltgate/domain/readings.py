@@ -44,7 +44,7 @@ class MeterRecord(NamedTuple):
 
     A NamedTuple, as `meter.MeterSample`: every MeterValues and TransactionEvent with meter
     values builds one in the writer, where a frozen dataclass costs ``object.__setattr__``
-    per field (docs/adr/0003-hot-path.md §14).
+    per field (docs/adr/0003-hot-path.md §16).
     """
 
     key: bytes
