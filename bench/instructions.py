@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+
+from callgrind import instructions
 
 _MAIN_THREAD, _WRITER_THREAD = 1, 2  # the writer is the first thread the workload starts
 
@@ -112,21 +113,11 @@ def _run_workload(protocol: str, stations: int, units: int) -> None:
 
 def _count(protocol: str, stations: int, units: int, out: Path) -> dict[int, int]:
     """Instructions per thread (callgrind's thread number) of one workload run."""
-    prefix = out / f"{protocol}-{units}"
-    command = [
-        "valgrind", "--tool=callgrind", "--separate-threads=yes",
-        f"--callgrind-out-file={prefix}.%p",
+    argv = [
         sys.executable, __file__, "--workload", protocol,
         "--stations", str(stations), "--units", str(units),
     ]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    counts: dict[int, int] = {}
-    for path in out.glob(f"{prefix.name}.*-*"):
-        thread = int(path.name.rsplit("-", 1)[1])
-        for line in path.read_text().splitlines():
-            if line.startswith("summary:"):
-                counts[thread] = int(line.split()[1])
-    return counts
+    return instructions(argv, out, per_thread=True)
 
 
 def main() -> None:

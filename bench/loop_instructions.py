@@ -21,12 +21,12 @@ Needs valgrind (Debian package ``valgrind``).
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from callgrind import instructions
 from loop_messages import LoopMessages, MeterValuesLoop, TransactionEventLoop
 
 
@@ -85,16 +85,8 @@ def _workload(protocol: str, frames: int) -> None:
 
 def _count(protocol: str, frames: int, out: Path) -> int:
     """Instructions of one workload run."""
-    path = out / f"{protocol}-{frames}.out"
-    command = [
-        "valgrind", "--tool=callgrind", f"--callgrind-out-file={path}",
-        sys.executable, __file__, "--workload", protocol, "--frames", str(frames),
-    ]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for line in path.read_text().splitlines():
-        if line.startswith("summary:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no summary in {path}")
+    argv = [sys.executable, __file__, "--workload", protocol, "--frames", str(frames)]
+    return instructions(argv, out)[0]
 
 
 def main() -> None:

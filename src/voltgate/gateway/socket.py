@@ -4,9 +4,8 @@
 wraps each frame in `send_context`, an async context manager that checks the state, writes,
 and on exit handles closing and errors. The gateway sends one whole text message at a time,
 and almost always on an open connection: `send_text` does that case directly (encode,
-frame, write, respect flow control) and hands every other case to `send`. Measured with
-`bench/websocket_floor.py` (bare servers answering 100 closed loops, server CPU per
-message): ~23.5 µs with `send`, ~20.4 µs with `send_text`.
+frame, write, respect flow control) and hands every other case to `send`: ~3 µs of CPU
+less per message (`bench/websocket_floor.py`, docs/adr/0003-hot-path.md §15).
 """
 
 from __future__ import annotations

@@ -52,14 +52,10 @@ DEFAULT_CHECKPOINT_PAGES = 4000
 """WAL pages written before a commit copies them back into the database file.
 
 A checkpoint writes each page that changed since the last one once, however often it
-changed: the pages a message touches again and again (its transaction's row, the newest
-leaves of the meter and message log indexes) are copied once per checkpoint, not once per
-1,000 WAL pages. 1.6 saturation on SQLite (`bench/run.py --phases saturation
---skip-baseline --databases sqlite --saturation-duration 30`): ~170 µs of server CPU per
-message at SQLite's default 1,000, ~160 at 4,000, ~158 at 10,000 and 20,000, but the
-commit that checkpoints holds the writer longer: saturation p99 30 ms, 40 ms at 4,000, 55 ms
-at 10,000. The WAL file grows to about this many pages (4 KiB each: 16 MiB) before it is
-reused."""
+changed: the pages every commit touches again (the transactions' rows, the newest leaves of
+the meter and message log indexes) are copied once per checkpoint rather than once per
+SQLite's default 1,000 pages. Less CPU per message under load, a longer pause for the
+commit that checkpoints, a larger WAL file: measured in docs/adr/0003-hot-path.md §14."""
 
 
 def sqlite_engine(
