@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,7 +33,7 @@ OK = TokenDecision(AuthStatus.ACCEPTED)
 def started(meter_start: int = 1000, evse_register: float | None = None) -> Transaction:
     req = StartRequest(1, 1, "TAG", meter_start, T0)
     tx = new_transaction("CP", req, OK, evse_register_wh=evse_register, now=T0, tolerance=TOL)
-    return replace(tx, id=7)
+    return tx._replace(id=7)
 
 
 def register(minutes: float, wh: str) -> MeterSample:
@@ -165,13 +164,13 @@ def test_energy_unknown_without_any_reference() -> None:
 
 def test_track_changes_only_the_register_fields() -> None:
     """Folding samples in keeps every other field of the transaction as it was."""
-    tx = replace(started(), remote_id="R", reservation_id=3, stop_id_tag="X", reported_id=9)
+    tx = started()._replace(remote_id="R", reservation_id=3, stop_id_tag="X", reported_id=9)
     tracked, _ = track(tx, [register(1, "1500")], now=LATER, tolerance=TOL)
     assert tracked is not None
     registers = {
         "baseline_wh", "energy_wh", "first_register_wh", "first_register_at",
         "last_register_wh", "last_register_at", "reading_count", "suspect",
     }  # fmt: skip
-    expected = replace(tx, **{name: getattr(tracked, name) for name in registers})
+    expected = tx._replace(**{name: getattr(tracked, name) for name in registers})
     assert tracked == expected
     assert (tracked.last_register_wh, tracked.reading_count) == (1500, 1)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -211,7 +210,7 @@ def apply(
         _end(tx, report, changes, flags)
     if not changes and len(flags) == len(tx.suspect):
         return tx
-    tx = replace(tx, **changes)
+    tx = tx._replace(**changes)
     if tx.stopped_at is not None and tx.started_at is not None and tx.stopped_at < tx.started_at:
         flags.add(SuspectFlag.CLOCK_SKEW)
     if (
@@ -220,7 +219,7 @@ def apply(
         and tx.meter_stop_wh < tx.meter_start_wh
     ):
         flags.add(SuspectFlag.STOP_BELOW_START)
-    return replace(tx, suspect=frozenset(flags), energy_wh=energy_of(tx))
+    return tx._replace(suspect=frozenset(flags), energy_wh=energy_of(tx))
 
 
 def _start(

@@ -22,7 +22,6 @@ transactions are read ahead in one query instead (`SqlTransactions.prefetch`).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,8 +101,7 @@ def stored_registers(tx: Transaction) -> Transaction:
         and (tx.last_register_at is None or tx.last_register_at.tzinfo is UTC)
     ):
         return tx
-    return replace(
-        tx,
+    return tx._replace(
         baseline_wh=_float(tx.baseline_wh),
         energy_wh=_float(tx.energy_wh),
         first_register_wh=_float(tx.first_register_wh),

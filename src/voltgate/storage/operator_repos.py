@@ -10,7 +10,6 @@ of the filter that is given (a transaction list by id tag would scan the table).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import (
@@ -100,7 +99,7 @@ class OperatorStatements:
         at = UTCDateTime()
         self.transactions = Variants(
             dialect,
-            select(*(tx.c[f.name] for f in fields(Transaction)))
+            select(*(tx.c[name] for name in Transaction._fields))
             .order_by(tx.c.id.desc())
             .limit(limit),
             {

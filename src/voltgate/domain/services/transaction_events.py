@@ -7,7 +7,7 @@ runs them in one unit of work, exactly once per event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from voltgate.domain import transaction_events as events
@@ -135,4 +135,4 @@ def _create(
         stored = repos.transactions.find(key)
         assert stored is not None
         return stored
-    return replace(tx, id=tx_id)
+    return tx._replace(id=tx_id)

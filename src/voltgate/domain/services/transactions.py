@@ -9,7 +9,6 @@ already stored (by CSMS id or natural key, `voltgate.domain.keys`) and inserts w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from voltgate.domain import transactions as rules
@@ -252,16 +251,19 @@ def store_samples(
     not at all (a retry), so the outcome needs no follow-up and the write may be sent
     later: `add_one_for_transaction`. Anything else takes the general path.
     """
-    if samples and all(sample.at == samples[0].at for sample in samples):
-        tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
-        assert tracked is not None
-        ref = f"t{tx.id}"
-        [record] = _records(
-            tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, ref, samples, flags
-        )
-        repos.meter_values.add_one_for_transaction(record, tracked, _newest_register([record]))
+    if not samples or any(sample.at != samples[0].at for sample in samples):
+        add_samples(repos, tx, samples, now, tolerance)
         return
-    add_samples(repos, tx, samples, now, tolerance)
+    tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
+    assert tracked is not None
+    at = samples[0].at
+    # The one record `_records` would build, without grouping again what is one group.
+    [key] = record_keys(tx.station_id, tx.evse_id, tx.connector_id, f"t{tx.id}", [(at, samples)])
+    record = MeterRecord(
+        key, tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, at,
+        tuple(samples), tuple(flags),
+    )  # fmt: skip
+    repos.meter_values.add_one_for_transaction(record, tracked, _newest_register([record]))
 
 
 def _records(
@@ -349,7 +351,7 @@ def _stop_unmatched(
     tx_id = repos.transactions.add(tx, key)
     if tx_id is None:
         return
-    tx = replace(tx, id=tx_id)
+    tx = tx._replace(id=tx_id)
     if req.transaction_id >= 0:
         repos.meter_values.adopt(station_id, req.transaction_id, tx_id)
     tx = add_samples(repos, tx, req.samples, now, tolerance)
@@ -359,7 +361,7 @@ def _stop_unmatched(
 def _stop_conflict(repos: Repositories, tx: Transaction, req: StopRequest, now: datetime) -> None:
     flag = rules.SuspectFlag.DUPLICATE_STOP_CONFLICT
     if flag not in tx.suspect:
-        repos.transactions.save(replace(tx, suspect=tx.suspect | {flag}))
+        repos.transactions.save(tx._replace(suspect=tx.suspect | {flag}))
     payload = {
         "transactionId": req.transaction_id,
         "idTag": req.id_tag,
