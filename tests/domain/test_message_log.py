@@ -12,7 +12,6 @@ from voltgate.domain.message_log import (
     LoggedFrame,
     MessageLogMode,
     MessageQuery,
-    clip,
     kept,
     storable,
     to_stored,
@@ -38,10 +37,16 @@ def test_modes_keep_what_they_say() -> None:
     assert kept(MessageLogMode.OFF) == frozenset()
 
 
-def test_clip_marks_only_what_it_cut() -> None:
-    """A text at the limit is whole; one character more is cut to the limit."""
-    assert clip("abcd", 4) == ("abcd", False)
-    assert clip("abcde", 4) == ("abcd", True)
+def test_a_frame_is_cut_only_past_the_limit(clock: FakeClock) -> None:
+    """A text at the limit is stored whole; one character more is cut to the limit."""
+
+    def stored(text: str) -> tuple[str, int, bool]:
+        frame = CapturedFrame("CP-1", clock(), FROM, FrameType.CALL, "m1", "Heartbeat", text)
+        logged = to_stored(frame, lambda kind, action, value: value, 4)
+        return logged.frame_text, logged.size, logged.truncated
+
+    assert stored("abcd") == ("abcd", 4, False)
+    assert stored("abcde") == ("abcd", 5, True)
 
 
 def test_nul_is_made_storable_everywhere(clock: FakeClock) -> None:

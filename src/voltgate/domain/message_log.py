@@ -5,7 +5,7 @@ the frame text), stored for operators who debug a station. For a CALLRESULT or C
 the action is the one of the CALL it answers. Frames the CSMS could not parse are kept as
 their raw text with type MALFORMED. The text is stored after secrets were blanked (a
 `Redactor`, supplied by the layer that knows OCPP payloads) and cut to a maximum length
-(`clip`, marked `truncated`).
+(marked `truncated`).
 
 The log is written shortly after the frame, never in the unit of work the frame caused:
 docs/adr/0006-message-log.md says why.
@@ -113,13 +113,6 @@ Redactor = Callable[[FrameType, str | None, str], str]
 given the frame's type and action. The handlers layer knows which payloads carry secrets."""
 
 
-def clip(text: str, limit: int) -> tuple[str, bool]:
-    """`text` cut to at most `limit` characters, and whether it was cut."""
-    if len(text) <= limit:
-        return text, False
-    return text[:limit], True
-
-
 def storable(text: str) -> str:
     """`text` with NUL characters replaced by U+FFFD: PostgreSQL text cannot hold NUL, and
     a station may send one (raw in a broken frame, or as \\u0000 in a message id)."""
@@ -131,18 +124,25 @@ def to_stored(frame: CapturedFrame, redact: Redactor, limit: int) -> LoggedFrame
 
     Redaction runs on the whole frame, before it is cut, so that a cut never hides a secret
     from it; `size` is the length of the frame as it was on the wire. Text is made storable
-    (`storable`) on every backend alike.
+    (`storable`) on every backend alike. Spelled out rather than in helpers: every frame
+    a station exchanges comes through here.
     """
-    text, truncated = clip(redact(frame.message_type, frame.action, frame.text), limit)
+    station_id, at, direction, message_type, unique_id, action, wire_text = frame
+    text = redact(message_type, action, wire_text)
+    truncated = len(text) > limit
+    if truncated:
+        text = text[:limit]
+    if "\x00" in text:
+        text = storable(text)
     return LoggedFrame(
-        frame.station_id,
-        frame.at,
-        frame.direction,
-        frame.message_type,
-        None if frame.unique_id is None else storable(frame.unique_id),
-        None if frame.action is None else storable(frame.action),
-        storable(text),
-        len(frame.text),
+        station_id,
+        at,
+        direction,
+        message_type,
+        None if unique_id is None else storable(unique_id),
+        None if action is None else storable(action),
+        text,
+        len(wire_text),
         truncated,
     )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select
 from sqlalchemy.engine import Dialect
@@ -82,11 +81,17 @@ class SqlMessageLog:
 
     def add(self, frames: Sequence[LoggedFrame]) -> None:
         statement = self._sql.add
-        for frame in frames:
-            row: list[Any] = list(frame)
-            row[_DIRECTION] = _PLAIN[row[_DIRECTION]]
-            row[_TYPE] = _PLAIN[row[_TYPE]]
-            self._db.defer(statement, statement.convert(row))
+        defer, convert = self._db.defer, statement.convert
+        for f in frames:
+            defer(
+                statement,
+                convert(
+                    (
+                        f.station_id, f.at, _PLAIN[f.direction], _PLAIN[f.message_type],
+                        f.unique_id, f.action, f.frame_text, f.size, f.truncated,
+                    )
+                ),
+            )  # fmt: skip
 
     def list(self, query: MessageQuery) -> list[LogEntry]:
         rows = self._sql.list.rows(

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.types import Boolean, TypeEngine
 
 Processor = Callable[[Any], Any] | None
 Row = tuple[Any, ...]
@@ -238,7 +238,15 @@ class Executor:
 
 
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:
-    return type_.dialect_impl(dialect).bind_processor(dialect)
+    impl = type_.dialect_impl(dialect)
+    if isinstance(impl, Boolean):
+        # SQLAlchemy's Boolean processor checks strictly that the value is a bool (two
+        # Python calls per value: every logged frame and every 2.0.1 event binds one); ours
+        # are typed bool. `int` is what it then binds where there is no native boolean
+        # (SQLite: sqlite3 would look a bool up in its adapter registry); the driver takes a
+        # bool as it is where there is (asyncpg).
+        return None if dialect.supports_native_boolean else int
+    return impl.bind_processor(dialect)
 
 
 def _result_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:
