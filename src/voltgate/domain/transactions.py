@@ -93,8 +93,8 @@ class Transaction(NamedTuple):
 
     A NamedTuple rather than a frozen dataclass, as `MeterSample`: `track` builds a new one
     for every MeterValues and TransactionEvent, and a frozen dataclass of 24 fields sets
-    each through ``object.__setattr__`` (3.3 µs against 1.0; docs/adr/0003-hot-path.md
-    §17). Copies with changes are `tx._replace(...)`.
+    each through ``object.__setattr__`` (docs/adr/0003-hot-path.md §17). Copies with changes
+    are `tx._replace(...)`.
     """
 
     id: int
