@@ -174,3 +174,15 @@ def test_track_changes_only_the_register_fields() -> None:
     expected = tx._replace(**{name: getattr(tracked, name) for name in registers})
     assert tracked == expected
     assert (tracked.last_register_wh, tracked.reading_count) == (1500, 1)
+
+
+def test_registers_listed_out_of_time_order_are_compared_in_time_order() -> None:
+    """Registers are compared by their timestamps, not by where the station listed them: the
+    later reading that is lower is the one flagged, and other samples do not take part."""
+    power = normalise(T0 + timedelta(minutes=3), "7400", measurand="Power.Active.Import")
+    samples = [register(3, "1200"), power, register(2, "1300")]
+    tx, flags = track(started(1000), samples, now=LATER, tolerance=TOL)
+    assert tx is not None
+    assert flags == [{SuspectFlag.METER_BACKWARDS}, frozenset(), frozenset()]
+    assert (tx.first_register_wh, tx.last_register_wh, tx.energy_wh) == (1300, 1300, 300)
+    assert tx.reading_count == 3
