@@ -124,16 +124,14 @@ def to_stored(frame: CapturedFrame, redact: Redactor, limit: int) -> LoggedFrame
 
     Redaction runs on the whole frame, before it is cut, so that a cut never hides a secret
     from it; `size` is the length of the frame as it was on the wire. Text is made storable
-    (`storable`) on every backend alike. Spelled out rather than in helpers: every frame
-    a station exchanges comes through here.
+    (`storable`) on every backend alike. The cut is spelled out rather than a helper's:
+    every frame a station exchanges comes through here.
     """
     station_id, at, direction, message_type, unique_id, action, wire_text = frame
     text = redact(message_type, action, wire_text)
     truncated = len(text) > limit
     if truncated:
         text = text[:limit]
-    if "\x00" in text:
-        text = storable(text)
     return LoggedFrame(
         station_id,
         at,
@@ -141,7 +139,7 @@ def to_stored(frame: CapturedFrame, redact: Redactor, limit: int) -> LoggedFrame
         message_type,
         None if unique_id is None else storable(unique_id),
         None if action is None else storable(action),
-        text,
+        storable(text),
         len(wire_text),
         truncated,
     )

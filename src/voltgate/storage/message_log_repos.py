@@ -2,11 +2,11 @@
 
 A batch of frames is queued as deferred rows of one INSERT (`Executor.defer`), so the whole
 batch goes out as one `executemany` before the commit: one round trip on PostgreSQL,
-whatever the number of frames. A `LoggedFrame` is bound as it is (its fields are the
-table's columns after `id`, in order), with the dialect's processor applied where a column
-has one (the timestamp) and its enums as plain `str`: ~1 µs a row, against ~7 µs through a
-dict of named parameters. Lists are cursor-paged by id, newest first, one compiled statement per
-combination of filters (`operator_repos.Variants`).
+whatever the number of frames. A `LoggedFrame` is bound as one tuple of its fields (they are
+the table's columns after `id`, in order), with the dialect's processor applied where a
+column has one (the timestamp) and its enums as plain `str`: ~1 µs a row, against ~7 µs
+through a dict of named parameters. Lists are cursor-paged by id, newest first, one compiled
+statement per combination of filters (`operator_repos.Variants`).
 """
 
 from __future__ import annotations

@@ -215,27 +215,8 @@ def add_samples(
     """Insert a known transaction's samples and save what the new ones change."""
     if not samples:
         return tx
-    tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
-    assert tracked is not None
-    records = _records(
-        tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, f"t{tx.id}",
-        samples, flags,
-    )  # fmt: skip
-    register = _newest_register(records)
-    inserted, evse_written = repos.meter_values.add_for_transaction(records, tracked, register)
-    if not inserted:
-        return tx  # all seen before: a retried message changes nothing
-    if len(inserted) < len(records):
-        # Some meterValue elements were stored by an earlier message: count only the new ones.
-        fresh = [sample for r in records if r.key in inserted for sample in r.samples]
-        tracked, _ = rules.track(tx, fresh, now=now, tolerance=tolerance)
-        assert tracked is not None
-        repos.transactions.save_registers(tracked)
-        _record_evse_register(repos, tx.station_id, tx.evse_id, records, inserted)
-    elif register is not None and not evse_written:
-        ensure_evse(repos, tx.station_id, tx.evse_id)
-        repos.connectors.record_register(tx.station_id, tx.evse_id, *register)
-    return tracked
+    tracked, records = _tracked_records(tx, samples, now, tolerance)
+    return _add_records(repos, tx, tracked, records, now, tolerance)
 
 
 def store_samples(
@@ -251,19 +232,54 @@ def store_samples(
     not at all (a retry), so the outcome needs no follow-up and the write may be sent
     later: `add_one_for_transaction`. Anything else takes the general path.
     """
-    if not samples or any(sample.at != samples[0].at for sample in samples):
-        add_samples(repos, tx, samples, now, tolerance)
+    if not samples:
         return
+    tracked, records = _tracked_records(tx, samples, now, tolerance)
+    if len(records) == 1:
+        repos.meter_values.add_one_for_transaction(records[0], tracked, _newest_register(records))
+        return
+    _add_records(repos, tx, tracked, records, now, tolerance)
+
+
+def _tracked_records(
+    tx: Transaction, samples: Sequence[MeterSample], now: datetime, tolerance: timedelta
+) -> tuple[Transaction, list[MeterRecord]]:
+    """`tx` with `samples` folded in, and the samples as records to store."""
     tracked, flags = rules.track(tx, samples, now=now, tolerance=tolerance)
     assert tracked is not None
-    at = samples[0].at
-    # The one record `_records` would build, without grouping again what is one group.
-    [key] = record_keys(tx.station_id, tx.evse_id, tx.connector_id, f"t{tx.id}", [(at, samples)])
-    record = MeterRecord(
-        key, tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, at,
-        tuple(samples), tuple(flags),
+    records = _records(
+        tx.station_id, tx.evse_id, tx.connector_id, tx.id, tx.reported_id, f"t{tx.id}",
+        samples, flags,
     )  # fmt: skip
-    repos.meter_values.add_one_for_transaction(record, tracked, _newest_register([record]))
+    return tracked, records
+
+
+def _add_records(
+    repos: Repositories,
+    tx: Transaction,
+    tracked: Transaction,
+    records: list[MeterRecord],
+    now: datetime,
+    tolerance: timedelta,
+) -> Transaction:
+    """Insert `records` of `tx` (`tracked`: with all of them folded in); save what the new
+    ones change and return the transaction as stored."""
+    register = _newest_register(records)
+    inserted, evse_written = repos.meter_values.add_for_transaction(records, tracked, register)
+    if not inserted:
+        return tx  # all seen before: a retried message changes nothing
+    if len(inserted) < len(records):
+        # Some meterValue elements were stored by an earlier message: count only the new ones.
+        fresh = [sample for r in records if r.key in inserted for sample in r.samples]
+        refolded, _ = rules.track(tx, fresh, now=now, tolerance=tolerance)
+        assert refolded is not None
+        repos.transactions.save_registers(refolded)
+        _record_evse_register(repos, tx.station_id, tx.evse_id, records, inserted)
+        return refolded
+    if register is not None and not evse_written:
+        ensure_evse(repos, tx.station_id, tx.evse_id)
+        repos.connectors.record_register(tx.station_id, tx.evse_id, *register)
+    return tracked
 
 
 def _records(
@@ -284,16 +300,23 @@ def _records(
     if not samples:
         return []
     first_at = samples[0].at
-    if all(sample.at == first_at for sample in samples):  # one meterValue: the usual case
-        groups = [(first_at, tuple(samples), tuple(flags))]
-    else:
-        by_time: dict[datetime, list[int]] = {}
-        for i, sample in enumerate(samples):
-            by_time.setdefault(sample.at, []).append(i)
-        groups = [
-            (at, tuple(samples[i] for i in indexes), tuple(flags[i] for i in indexes))
-            for at, indexes in by_time.items()
-        ]
+    if all(sample.at == first_at for sample in samples):
+        # One meterValue, nearly every message: built directly, which measured ~7,000
+        # instructions less than the general path below (docs/adr/0003-hot-path.md §17).
+        [key] = record_keys(station_id, evse_id, connector_id, ref, [(first_at, samples)])
+        return [
+            MeterRecord(
+                key, station_id, evse_id, connector_id, transaction_id, reported_id,
+                first_at, tuple(samples), tuple(flags),
+            )
+        ]  # fmt: skip
+    by_time: dict[datetime, list[int]] = {}
+    for i, sample in enumerate(samples):
+        by_time.setdefault(sample.at, []).append(i)
+    groups = [
+        (at, tuple(samples[i] for i in indexes), tuple(flags[i] for i in indexes))
+        for at, indexes in by_time.items()
+    ]
     keys = record_keys(
         station_id, evse_id, connector_id, ref, [(at, group) for at, group, _ in groups]
     )
