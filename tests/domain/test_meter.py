@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voltgate.domain.meter import normalise, normalise_number
 
@@ -129,7 +133,10 @@ def test_signed_data_is_kept_raw() -> None:
     assert not sample.unparseable
 
 
-@pytest.mark.parametrize("value", ["", "abc", "1,5", "NaN", "inf", "1e", "1e400", "-2e308"])
+@pytest.mark.parametrize(
+    "value",
+    ["", "abc", "1,5", "NaN", "inf", "-Infinity", "1e", "1e400", "-2e308", "1_000", "0x10"],
+)
 def test_unparseable_numbers_are_flagged_not_refused(value: str) -> None:
     """A value that is no decimal number (or too large for a double) is kept raw with no
     number and flagged."""
@@ -137,6 +144,24 @@ def test_unparseable_numbers_are_flagged_not_refused(value: str) -> None:
     assert sample.value is None
     assert sample.unparseable
     assert sample.value_raw == value
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    value=st.text(alphabet="0123456789+-.eE_ \u0663nafiNAFI", max_size=12),
+    unit=st.sampled_from(["Wh", "kWh", "W", "kW", "K", "A", None]),
+)
+def test_a_value_is_a_number_exactly_when_it_is_a_finite_decimal(
+    value: str, unit: str | None
+) -> None:
+    """Scaled or not, a value has a number exactly when its text (stripped) is a decimal
+    number, as OCPP 1.6 §7.43 writes it, that fits a double; the fast path of the unscaled
+    units reads it with `float()`, which also reads "1_000", "inf" and "nan"."""
+    decimal = re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", value.strip())
+    finite = decimal is not None and math.isfinite(float(value.strip()))
+    sample = normalise(AT, value, measurand="Energy.Active.Import.Register", unit=unit)
+    assert (sample.value is not None) == finite
+    assert sample.unparseable == (not finite)
 
 
 def test_unknown_unit_is_kept() -> None:

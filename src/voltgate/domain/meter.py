@@ -229,14 +229,26 @@ def _normalised_value(value: str, unit: str | None) -> tuple[float | None, str |
     converted by `float()` straight from the text, which rounds exactly as `float(Decimal)`
     does (both read the decimal string correctly rounded); only scaled units go through
     Decimal. A value too large for a double (1e400) is not usable either.
+
+    `float()` reads the same decimal numbers as `_DECIMAL` (with surrounding whitespace,
+    which is stripped for the pattern) plus three more forms: "inf"/"infinity" and "nan"
+    (not finite, so refused below as the pattern refuses them) and digits grouped with
+    "_" (refused explicitly). So the pattern is only matched for the scaled units, whose
+    text goes to Decimal, which reads "sNaN" as well and cannot turn it into a float.
     """
-    text = value.strip()
-    if _DECIMAL.fullmatch(text) is None:
-        return None, unit
     if unit in _CONVERTED:
+        text = value.strip()
+        if _DECIMAL.fullmatch(text) is None:
+            return None, unit
         number, base_unit = convert(Decimal(text), unit)
     else:
-        number, base_unit = float(text), unit
+        try:
+            number = float(value)
+        except ValueError:
+            return None, unit
+        if "_" in value:
+            return None, unit
+        base_unit = unit
     if not math.isfinite(number):
         return None, unit
     return number, base_unit
