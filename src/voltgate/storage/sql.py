@@ -159,6 +159,10 @@ class Executor:
         entry = None if rows is None else rows.get(key)
         return None if entry is None else entry[0]
 
+    def has_deferred(self, statement: Compiled) -> bool:
+        """Whether rows of `statement` are queued (and not sent yet)."""
+        return statement in self._deferred
+
     def flush(self) -> None:
         """Send the deferred statements: one `executemany` per statement, in order of first
         appearance (a batch of 2.0.1 events queues event and meter rows alternately)."""

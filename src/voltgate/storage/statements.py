@@ -121,6 +121,14 @@ TX_EVENT_FIELDS = (
     "cable_max_current_a",
     "time_spent_charging_s",
 )
+TX_EVENT_SHORT = tuple(
+    name
+    for name in TX_EVENT_FIELDS
+    if not t.transaction_events.c[name].nullable or name == "charging_state"
+)
+"""The columns of `TX_EVENT_FIELDS` a periodic Updated event fills: the required ones and
+its charging state, which some stations repeat in every event; the others are empty in
+most events (`transaction_repos.SqlTransactionEvents.add`)."""
 
 
 class Statements:
@@ -392,6 +400,11 @@ class Statements:
         )
         # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
         assert self.tx_event_add.names == ("dedupe_key", *TX_EVENT_FIELDS)
+        self.tx_event_add_short = c(
+            insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
+            ["dedupe_key", *TX_EVENT_SHORT],
+        )
+        assert self.tx_event_add_short.names == ("dedupe_key", *TX_EVENT_SHORT)
         self.tx_event_list = c(
             select(*(te.c[name] for name in TX_EVENT_FIELDS))
             .where(te.c.transaction_id == bindparam("_t"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from voltgate.domain.authorization import AuthStatus, token_key
@@ -28,7 +29,13 @@ from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
 from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.sql import Executor, Row
-from voltgate.storage.statements import TX_EVENT_FIELDS, TX_FIELDS, TX_REGISTERS, Statements
+from voltgate.storage.statements import (
+    TX_EVENT_FIELDS,
+    TX_EVENT_SHORT,
+    TX_FIELDS,
+    TX_REGISTERS,
+    Statements,
+)
 from voltgate.storage.types import decode_flags, encode_flags
 
 _AUTH = TX_FIELDS.index("auth_status")
@@ -354,10 +361,24 @@ class SqlTransactionEvents:
         self._sql = sql
 
     def add(self, event: StoredTransactionEvent, key: bytes) -> None:
-        # Nothing reads the outcome, so the insert may wait: on PostgreSQL it goes out with
-        # the batch's other deferred writes in one round trip.
-        statement = self._sql.tx_event_add
-        self._db.defer(statement, statement.convert((key, *_event_values(event))))
+        """Queue the event's row (nothing reads the outcome, so the insert may wait: on
+        PostgreSQL it goes out with the batch's other deferred writes in one round trip).
+
+        An event that fills no column beyond `TX_EVENT_SHORT` (most: a periodic Updated
+        carries its meter values, at most its charging state) is inserted by a statement
+        without the others: sqlite3 binds a None through its adapter registry, ~1,700
+        instructions each, and such a row has nine. Rows keep the order they came in,
+        which decides which of two rows with one key is stored: once a row went to the
+        full statement in this batch, the others follow it there, so the rows of the
+        shorter statement, sent first, all came before.
+        """
+        values = _event_values(event)
+        full = self._sql.tx_event_add
+        if _rest(values) != _EMPTY_REST or self._db.has_deferred(full):
+            self._db.defer(full, full.convert((key, *values)))
+            return
+        short = self._sql.tx_event_add_short
+        self._db.defer(short, short.convert((key, *_short(values))))
 
     def list_for_transaction(self, transaction_id: int) -> list[StoredTransactionEvent]:
         rows = self._db.rows(self._sql.tx_event_list, {"_t": transaction_id})
@@ -386,3 +407,7 @@ def _stored_event(row: Row) -> StoredTransactionEvent:
 
 _EVENT_TYPE = TX_EVENT_FIELDS.index("event_type")
 _OFFLINE = TX_EVENT_FIELDS.index("offline")
+_short = itemgetter(*(TX_EVENT_FIELDS.index(name) for name in TX_EVENT_SHORT))
+_REST = [i for i, name in enumerate(TX_EVENT_FIELDS) if name not in TX_EVENT_SHORT]
+_rest = itemgetter(*_REST)
+_EMPTY_REST = (None,) * len(_REST)
