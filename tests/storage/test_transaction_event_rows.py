@@ -5,6 +5,7 @@ PostgreSQL)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from voltgate.domain.ports import Repositories
 from voltgate.domain.services import Services
@@ -25,12 +26,27 @@ async def _transaction(services: Services, clock: FakeClock) -> int:
     return (await services.transaction_events.report("CP-1", started)).transaction_id
 
 
-def _event(tx_id: int, clock: FakeClock, seq_no: int, **optional: object) -> StoredTransactionEvent:
+def _event(tx_id: int, clock: FakeClock, seq_no: int, **optional: Any) -> StoredTransactionEvent:
     at = clock() + timedelta(seconds=seq_no)
     return StoredTransactionEvent(
         tx_id, "CP-1", "TX-1", TxEventType.UPDATED, at, "MeterValuePeriodic", seq_no,
         False, None, None, None, None, None, 6, clock(),
     )._replace(**optional)  # fmt: skip
+
+
+async def _stored_after_one_batch(
+    db: Database, tx_id: int, rows: list[tuple[StoredTransactionEvent, bytes]]
+) -> list[StoredTransactionEvent]:
+    """Add `rows` (event, key) in this order in one batch; then the transaction's events as
+    stored, but its Started event."""
+
+    def add(repos: Repositories) -> None:
+        for event, key in rows:
+            repos.transaction_events.add(event, key)
+
+    await db.run_batch(add)
+    stored = await db.run_batch(lambda r: r.transaction_events.list_for_transaction(tx_id))
+    return stored[1:]
 
 
 async def test_events_with_and_without_optional_fields_read_back_as_reported(
@@ -48,14 +64,8 @@ async def test_events_with_and_without_optional_fields_read_back_as_reported(
         cable_max_current_a=32, time_spent_charging_s=600,
     )  # fmt: skip
 
-    def add(repos: Repositories) -> None:
-        repos.transaction_events.add(bare, b"k" * 16)
-        repos.transaction_events.add(full, b"l" * 16)
-        repos.transaction_events.add(charging, b"m" * 16)
-
-    await db.run_batch(add)
-    stored = await db.run_batch(lambda r: r.transaction_events.list_for_transaction(tx_id))
-    assert stored[1:] == [bare, full, charging]
+    rows = [(bare, b"k" * 16), (full, b"l" * 16), (charging, b"m" * 16)]
+    assert await _stored_after_one_batch(db, tx_id, rows) == [bare, full, charging]
 
 
 async def test_of_two_rows_with_one_key_in_a_batch_the_first_is_kept(
@@ -70,11 +80,5 @@ async def test_of_two_rows_with_one_key_in_a_batch_the_first_is_kept(
     second = _event(tx_id, clock, 2, evse_id=1)
     same_key = _event(tx_id, clock, 2)
 
-    def add(repos: Repositories) -> None:
-        repos.transaction_events.add(first, b"k" * 16)
-        repos.transaction_events.add(second, b"l" * 16)
-        repos.transaction_events.add(same_key, b"l" * 16)
-
-    await db.run_batch(add)
-    stored = await db.run_batch(lambda r: r.transaction_events.list_for_transaction(tx_id))
-    assert stored[1:] == [first, second]
+    rows = [(first, b"k" * 16), (second, b"l" * 16), (same_key, b"l" * 16)]
+    assert await _stored_after_one_batch(db, tx_id, rows) == [first, second]
