@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voltgate.domain.meter import normalise, normalise_number
+from voltgate.domain.meter import normalise, normalise_number, parse_decimal
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -154,11 +153,11 @@ def test_unparseable_numbers_are_flagged_not_refused(value: str) -> None:
 def test_a_value_is_a_number_exactly_when_it_is_a_finite_decimal(
     value: str, unit: str | None
 ) -> None:
-    """Scaled or not, a value has a number exactly when its text (stripped) is a decimal
-    number, as OCPP 1.6 §7.43 writes it, that fits a double; the fast path of the unscaled
+    """Scaled or not, a value has a number exactly when `parse_decimal` reads it (a decimal
+    number as OCPP 1.6 §7.43 writes it) and it fits a double; the fast path of the unscaled
     units reads it with `float()`, which also reads "1_000", "inf" and "nan"."""
-    decimal = re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", value.strip())
-    finite = decimal is not None and math.isfinite(float(value.strip()))
+    decimal = parse_decimal(value)
+    finite = decimal is not None and math.isfinite(float(decimal))
     sample = normalise(AT, value, measurand="Energy.Active.Import.Register", unit=unit)
     assert (sample.value is not None) == finite
     assert sample.unparseable == (not finite)

@@ -230,17 +230,17 @@ def _normalised_value(value: str, unit: str | None) -> tuple[float | None, str |
     does (both read the decimal string correctly rounded); only scaled units go through
     Decimal. A value too large for a double (1e400) is not usable either.
 
-    `float()` reads the same decimal numbers as `_DECIMAL` (with surrounding whitespace,
-    which is stripped for the pattern) plus three more forms: "inf"/"infinity" and "nan"
-    (not finite, so refused below as the pattern refuses them) and digits grouped with
-    "_" (refused explicitly). So the pattern is only matched for the scaled units, whose
-    text goes to Decimal, which reads "sNaN" as well and cannot turn it into a float.
+    `float()` reads the same decimal numbers as `parse_decimal` (surrounding whitespace
+    included) plus three more forms: "inf"/"infinity" and "nan" (not finite, so refused
+    below as `parse_decimal` refuses them) and digits grouped with "_" (refused
+    explicitly). So `parse_decimal` and its pattern are only needed for the scaled units,
+    whose text goes to Decimal, which reads "sNaN" as well and cannot turn it into a float.
     """
     if unit in _CONVERTED:
-        text = value.strip()
-        if _DECIMAL.fullmatch(text) is None:
+        decimal = parse_decimal(value)
+        if decimal is None:
             return None, unit
-        number, base_unit = convert(Decimal(text), unit)
+        number, base_unit = convert(decimal, unit)
     else:
         try:
             number = float(value)
