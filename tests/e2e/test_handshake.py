@@ -93,6 +93,30 @@ async def test_station_preference_order_is_honoured(
         assert ws.subprotocol == "ocpp1.6"
 
 
+@pytest.mark.parametrize("offered", [True, False], ids=["deflate-offered", "not-offered"])
+async def test_websocket_compression_is_negotiated_when_offered(
+    csms: Csms, provision: ProvisionStation, offered: bool
+) -> None:
+    """OCPP-J 2.0.1 part 4 §3.3: the CSMS SHALL support RFC 7692 (permessage-deflate); for
+    a station it is optional. A station that offers it gets it and talks OCPP through
+    compressed frames; one that does not gets plain frames."""
+    await provision("CP-1")
+    async with connect(
+        station_url(csms, "CP-1"),
+        subprotocols=["ocpp2.0.1"],  # type: ignore[list-item]
+        additional_headers=basic_auth("CP-1", PASSWORD),
+        compression="deflate" if offered else None,
+        open_timeout=5,
+    ) as ws:
+        assert ws.response is not None
+        extensions = ws.response.headers.get("Sec-WebSocket-Extensions", "")
+        assert ("permessage-deflate" in extensions) is offered
+        boot = {"reason": "PowerUp", "chargingStation": {"model": "X2", "vendorName": "ACME"}}
+        await ws.send(json.dumps([2, "b1", "BootNotification", boot]))
+        kind, unique_id, payload = json.loads(await ws.recv())
+        assert (kind, unique_id, payload["status"]) == (3, "b1", "Accepted")
+
+
 async def test_new_connection_replaces_the_old_one(csms: Csms, provision: ProvisionStation) -> None:
     """A second authenticated connection of the same station closes the first."""
     await provision("CP-1")

@@ -175,6 +175,9 @@ class Gateway:
             close_timeout=self._settings.ping_timeout,
             max_size=self._settings.max_frame_size * _TRANSPORT_LIMIT_FACTOR,
             server_header="Voltgate",
+            # OCPP-J 2.0.1 part 4 §3.3: a CSMS SHALL support RFC 7692 (permessage-deflate);
+            # negotiated only with a station that offers it.
+            compression="deflate",
             create_connection=StationSocket,
             logger=logging.getLogger("voltgate.gateway.websockets"),
         )
