@@ -83,12 +83,15 @@ def _verdict(ok: bool) -> str:
 
 
 def print_report(results: dict[str, Any]) -> None:
-    machine = results["machine"]
+    machine, cores = results["machine"], results["cores"]
+    placement = (
+        f"server on cores {cores['server']}, load generator on {cores['loadgen']}"
+        if cores["server"]
+        else "server and load generator share every core"
+    )
     print(
         f"\nmachine: {machine['nproc']} cores ({machine['cpu_model']}), "
-        f"{machine['memory_gib']} GiB, "
-        f"Python {machine['python']}; server on cores {results['cores']['server']}, "
-        f"load generator on {results['cores']['loadgen']}"
+        f"{machine['memory_gib']} GiB, Python {machine['python']}; {placement}"
     )
     runs = [r for r in results["runs"] if "error" not in r]
     for run in results["runs"]:

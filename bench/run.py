@@ -8,7 +8,7 @@
 For each protocol and server (the baseline of bench/baseline_ocpp_server.py or
 bench/baseline_ocpp201_server.py, then `voltgate serve` once per database) the run starts the
 server as its own process pinned to one core, drives it from this process pinned to the other
-core, and measures two phases:
+core (`--no-pin`: everything shares both cores), and measures two phases:
 
   realistic   N stations, 2 connectors each: boot, status, heartbeats every 60 s, transactions
               of ~60 s with meter values every 10 s (1.6 MeterValues, 2.0.1 TransactionEvent
@@ -100,6 +100,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-voltgate", action="store_true", help="run only the baseline")
     parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="let servers and load generator share every core, as a deployment would "
+        "(default: server on one core, load generator on the others)",
+    )
+    parser.add_argument(
         "--protocol",
         choices=[*PROTOCOLS, "both"],
         default="1.6",
@@ -188,10 +194,10 @@ async def bench_server(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    server_cores, loadgen_cores = cpu_plan()
+    server_cores, loadgen_cores = (None, None) if args.no_pin else cpu_plan()
     if loadgen_cores is not None:
         os.sched_setaffinity(0, loadgen_cores)
-    else:
+    elif not args.no_pin:
         print(
             "warning: fewer than 2 cores; server and load generator share the CPU", file=sys.stderr
         )

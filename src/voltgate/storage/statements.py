@@ -394,17 +394,19 @@ class Statements:
         self.message_log = MessageLogStatements(dialect)
 
         te = t.transaction_events
-        self.tx_event_add = c(
-            insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
-            ["dedupe_key", *TX_EVENT_FIELDS],
-        )
-        # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
-        assert self.tx_event_add.names == ("dedupe_key", *TX_EVENT_FIELDS)
-        self.tx_event_add_short = c(
-            insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
-            ["dedupe_key", *TX_EVENT_SHORT],
-        )
-        assert self.tx_event_add_short.names == ("dedupe_key", *TX_EVENT_SHORT)
+
+        def event_insert(fields: tuple[str, ...]) -> Compiled:
+            # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
+            columns = ("dedupe_key", *fields)
+            added = c(
+                insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
+                list(columns),
+            )
+            assert added.names == columns
+            return added
+
+        self.tx_event_add = event_insert(TX_EVENT_FIELDS)
+        self.tx_event_add_short = event_insert(TX_EVENT_SHORT)
         self.tx_event_list = c(
             select(*(te.c[name] for name in TX_EVENT_FIELDS))
             .where(te.c.transaction_id == bindparam("_t"))
