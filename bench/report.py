@@ -21,6 +21,7 @@ from typing import Any
 import psutil
 
 from hotspots import format_profile
+from voltgate.compiled import PURE_PYTHON_ENV, compiled_files
 
 TARGET_CPU_US = {"1.6": 150.0, "2.0.1": 200.0}
 METER_MESSAGE = {"1.6": "MeterValues", "2.0.1": "TransactionEvent"}
@@ -43,6 +44,8 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "kernel": platform.release(),
         "date": datetime.now(UTC).date().isoformat(),
+        # Whether Voltgate's per-message path ran compiled (docs/adr/0007-compiled-hot-path.md).
+        "voltgate_compiled": bool(compiled_files()) and not os.environ.get(PURE_PYTHON_ENV),
     }
 
 
@@ -93,6 +96,9 @@ def print_report(results: dict[str, Any]) -> None:
         f"\nmachine: {machine['nproc']} cores ({machine['cpu_model']}), "
         f"{machine['memory_gib']} GiB, Python {machine['python']}; {placement}"
     )
+    if "voltgate_compiled" in machine:
+        built = "compiled (mypyc)" if machine["voltgate_compiled"] else "plain Python"
+        print(f"voltgate's per-message path: {built}")
     runs = [r for r in results["runs"] if "error" not in r]
     for run in results["runs"]:
         if "error" in run:

@@ -52,6 +52,7 @@ from servers import (
     postgres_backends,
     voltgate_server,
 )
+from voltgate.compiled import PURE_PYTHON_ENV
 from voltgate.simulator.config import generated_id_tags
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -118,7 +119,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile",
         action="store_true",
         help="sample each server with py-spy in the saturation window (sampling costs CPU, "
-        "so use a separate run for the figures)",
+        "so use a separate run for the figures); py-spy sees no compiled code, so Voltgate "
+        "then runs as plain Python (VOLTGATE_PURE_PYTHON=1)",
     )
     parser.add_argument(
         "--output",
@@ -194,6 +196,8 @@ async def bench_server(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.profile:
+        os.environ[PURE_PYTHON_ENV] = "1"
     server_cores, loadgen_cores = (None, None) if args.no_pin else cpu_plan()
     if loadgen_cores is not None:
         os.sched_setaffinity(0, loadgen_cores)

@@ -94,8 +94,8 @@ class OcppSession:
         version: OcppVersion,
         validators: VersionValidators,
         *,
-        call_timeout: float = 30.0,
         new_id: Callable[[], str],
+        call_timeout: float = 30.0,
     ) -> None:
         if validators.version is not version:
             raise ValueError(f"validators are for {validators.version}, not {version}")

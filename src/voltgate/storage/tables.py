@@ -39,7 +39,7 @@ metadata = MetaData(naming_convention=NAMING)
 
 KEY = LargeBinary(16)
 
-stations = Table(
+stations: Table = Table(
     "stations",
     metadata,
     Column("id", String(), primary_key=True),
@@ -86,7 +86,7 @@ stations = Table(
     Column("model_id", Integer()),
 )
 
-evses = Table(
+evses: Table = Table(
     "evses",
     metadata,
     Column("station_id", String(), ForeignKey("stations.id"), primary_key=True),
@@ -124,7 +124,7 @@ evses = Table(
     Column("deleted", Boolean(), nullable=False, server_default=text("false")),
 )
 
-connectors = Table(
+connectors: Table = Table(
     "connectors",
     metadata,
     Column("station_id", String(), primary_key=True),
@@ -150,7 +150,7 @@ connectors = Table(
     ),
 )
 
-tokens = Table(
+tokens: Table = Table(
     "tokens",
     metadata,
     Column("key", String(), primary_key=True),  # casefolded id tag (OCPP 1.6 §7.28)
@@ -163,7 +163,7 @@ tokens = Table(
     Column("personal_message", String()),
 )
 
-transactions = Table(
+transactions: Table = Table(
     "transactions",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -197,7 +197,7 @@ transactions = Table(
 
 # One row per meterValue element (one timestamp of one message); its sampled values are
 # packed in `samples` (`storage.samples`): JSONB on PostgreSQL, JSON text on SQLite.
-meter_values = Table(
+meter_values: Table = Table(
     "meter_values",
     metadata,
     Column("key", KEY, primary_key=True),
@@ -219,7 +219,7 @@ meter_values = Table(
     ),
 )
 
-station_events = Table(
+station_events: Table = Table(
     "station_events",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -238,7 +238,7 @@ station_events = Table(
 
 # One row per station that ever connected (or whose minimum an operator set): the security
 # profile (0-3) of its latest connection and the lowest one it may still connect with.
-station_security = Table(
+station_security: Table = Table(
     "station_security",
     metadata,
     Column("station_id", String(), ForeignKey("stations.id"), primary_key=True),
@@ -250,7 +250,7 @@ station_security = Table(
 
 # Station certificates signed by the CSMS CA (SignCertificate). `request_key` identifies the
 # CSR (`domain.certificates.signing_key`), so a resent CSR gets the certificate issued before.
-issued_certificates = Table(
+issued_certificates: Table = Table(
     "issued_certificates",
     metadata,
     Column("serial_number", String(), primary_key=True),
@@ -272,7 +272,7 @@ issued_certificates = Table(
 
 # One row per variable of a station's device model (`domain.device_model`): its address as
 # last reported (names compared case-insensitively through `key`) and its characteristics.
-device_variables = Table(
+device_variables: Table = Table(
     "device_variables",
     metadata,
     Column("key", KEY, primary_key=True),  # keys.device_variable_key
@@ -294,7 +294,7 @@ device_variables = Table(
 )
 
 # One row per attribute (Actual, Target, MinSet, MaxSet) of a device-model variable.
-device_attributes = Table(
+device_attributes: Table = Table(
     "device_attributes",
     metadata,
     Column("key", KEY, primary_key=True),  # keys.device_attribute_key
@@ -311,7 +311,7 @@ device_attributes = Table(
 )
 
 # One row per NotifyReport part received: which parts of which report (requestId) arrived.
-device_report_parts = Table(
+device_report_parts: Table = Table(
     "device_report_parts",
     metadata,
     Column("key", KEY, primary_key=True),  # keys.report_part_key
@@ -329,7 +329,7 @@ device_report_parts = Table(
 
 # One row per TransactionEvent (`domain.transaction_events`); its meter values are rows of
 # `meter_values` like any others. `dedupe_key` makes a retried event a no-op.
-transaction_events = Table(
+transaction_events: Table = Table(
     "transaction_events",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -361,7 +361,7 @@ transaction_events = Table(
 
 # REST API keys (`domain.access.ApiKey`): only the SHA-256 of the secret is stored, with
 # the secret's first characters (`prefix`) so that people can tell keys apart.
-api_keys = Table(
+api_keys: Table = Table(
     "api_keys",
     metadata,
     Column("id", String(), primary_key=True),
@@ -376,7 +376,7 @@ api_keys = Table(
 
 # People who log in with a password (scrypt hash, `domain.credentials`). `name_key` and
 # `email_key` are the casefolded name and email: unique, and what a login is matched on.
-users = Table(
+users: Table = Table(
     "users",
     metadata,
     Column("id", String(), primary_key=True),
@@ -391,7 +391,7 @@ users = Table(
 )
 
 # Bearer tokens issued by `POST /api/v1/auth/token` (`domain.access.LoginToken`), hashed.
-login_tokens = Table(
+login_tokens: Table = Table(
     "login_tokens",
     metadata,
     Column("id", String(), primary_key=True),
@@ -409,7 +409,7 @@ login_tokens = Table(
 # PENDING before it is sent, then its terminal state. `dedupe_key` (random per command)
 # makes a re-run unit insert it once. A remote start's `transaction_id` is the transaction
 # it caused; `link_*` find it for 1.6, and `link_until` is NULL once nothing may link.
-commands = Table(
+commands: Table = Table(
     "commands",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -440,7 +440,7 @@ commands = Table(
 # One row per reservation Voltgate asked a station for (`domain.reservations`). Its id is the
 # id of the `reserve` command that asked (the reservationId the station got), so a re-run
 # unit inserts it once. `transaction_id` is the transaction that used it.
-reservations = Table(
+reservations: Table = Table(
     "reservations",
     metadata,
     Column("id", Integer(), ForeignKey("commands.id"), primary_key=True, autoincrement=False),
@@ -464,7 +464,7 @@ reservations = Table(
 # Counters that hand out integer numbers (`stations.number`, `evses.number`): one row per
 # counter, incremented under its row lock, so nodes sharing a database never hand out a
 # number twice.
-counters = Table(
+counters: Table = Table(
     "counters",
     metadata,
     Column("name", String(), primary_key=True),
@@ -479,7 +479,7 @@ Index("ix_evses_emi3_id", evses.c.emi3_id, unique=True)
 # --- r0009_customers; `domain.customers`). Ids are assigned here; `dedupe_key` (random per
 # --- create request) makes a create that runs again after an ambiguous commit a no-op.
 
-customers = Table(
+customers: Table = Table(
     "customers",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -489,7 +489,7 @@ customers = Table(
 )
 
 # A contract number is unique per customer: clients address contracts by it.
-contracts = Table(
+contracts: Table = Table(
     "contracts",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -500,7 +500,7 @@ contracts = Table(
     UniqueConstraint("customer_id", "contract_no"),
 )
 
-gateways = Table(
+gateways: Table = Table(
     "gateways",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -514,7 +514,7 @@ gateways = Table(
 
 # A device is a whole station (`evse_id` 0, as EVSE 0 stands for the station elsewhere) or
 # one EVSE of it; each at most once across the system.
-devices = Table(
+devices: Table = Table(
     "devices",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -528,7 +528,7 @@ devices = Table(
 )
 
 # The EV charging information of a device (reference 03), one row per device at most.
-ev_charging_infos = Table(
+ev_charging_infos: Table = Table(
     "ev_charging_infos",
     metadata,
     Column("device_id", Integer(), ForeignKey("devices.id"), primary_key=True),
@@ -552,7 +552,7 @@ ev_charging_infos = Table(
 # One row per model (`domain.station_models`); never deleted, only archived. The public id is
 # `id` formatted (``mdl_`` and ten digits), so ids sort in creation order. `vendor_key` and
 # `model_key` are the casefolded vendor and model a booting station is matched on.
-station_models = Table(
+station_models: Table = Table(
     "station_models",
     metadata,
     Column("id", Integer(), primary_key=True, autoincrement=True),
@@ -576,7 +576,7 @@ station_models = Table(
 
 # What the CSMS last read and set of each model configuration key on each station
 # (`domain.station_configuration.KeyState`, fields in this column order).
-station_configuration = Table(
+station_configuration: Table = Table(
     "station_configuration",
     metadata,
     Column("station_id", String(), ForeignKey("stations.id"), primary_key=True),
@@ -606,7 +606,7 @@ station_configuration = Table(
 # and must stay INTEGER to be the rowid.
 LOG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
-message_log = Table(
+message_log: Table = Table(
     "message_log",
     metadata,
     Column("id", LOG_ID, primary_key=True, autoincrement=True),

@@ -31,8 +31,8 @@ class WriterThread:
 
     def __init__(self, name: str) -> None:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
-        self._thread.start()
+        self._os_thread = threading.Thread(target=self._work, name=name, daemon=True)
+        self._os_thread.start()
 
     async def run(self, function: Callable[[], T]) -> T:
         """Run `function()` in the thread; return its result or raise its exception.
@@ -48,7 +48,7 @@ class WriterThread:
     def close(self) -> None:
         """Let the queued functions finish, then end the thread (blocks until it has)."""
         self._jobs.put(None)
-        self._thread.join()
+        self._os_thread.join()
 
     def _work(self) -> None:
         while True:
