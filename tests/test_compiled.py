@@ -14,13 +14,19 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from voltgate.compiled import PURE_PYTHON_ENV, compiled_files, running_compiled, stale
+from voltgate.compiled import PURE_PYTHON_ENV, compiled_files, stale
 
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def running_compiled(module: ModuleType) -> bool:
+    """True when `module` was loaded from a compiled file."""
+    return (module.__file__ or "").endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
 
 
 def listed_modules() -> set[str]:

@@ -68,12 +68,6 @@ class _SourceFinder:
         return importlib.util.spec_from_file_location(name, source)
 
 
-def running_compiled(module: ModuleType) -> bool:
-    """True when `module` was loaded from a compiled file."""
-    origin = getattr(module, "__file__", None) or ""
-    return origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
-
-
 def use_fresh_modules() -> None:
     """Import the compiled modules from their sources when any is stale or when
     `VOLTGATE_PURE_PYTHON` is set. Called once, by `voltgate/__init__.py`."""
