@@ -5,13 +5,13 @@ Usage: python bench/websocket_floor.py [--seconds S] [--loops N]
 
 Three servers, one after the other, each in its own process pinned to core 0 on uvloop:
   asyncio  `websockets.asyncio.server.serve` with an `async for` / `send` handler;
-  gateway  the same with the gateway's connection class (`gateway.socket.StationSocket`)
-           and its `send_text`, as the gateway uses it;
+  gateway  the same with the gateway's connection class (`gateway.socket.StationSocket`:
+           its receive path and `send_text`), as the gateway uses it;
   sansio   websockets' sans-I/O `ServerProtocol` driven by a plain `asyncio.Protocol`
            (handshake accepted as is; no keepalive, no close timeout, no fragments).
-N closed loops (this process, core 1) send the saturation phase's MeterValues text and
-wait for the answer. Prints the server's CPU per message over S seconds (docs/adr/0003-hot-path.md
-§13).
+N closed loops (this process, core 1; no permessage-deflate, like the saturation phase's
+stations) send the saturation phase's MeterValues text and wait for the answer. Prints the
+server's CPU per message over S seconds (docs/adr/0003-hot-path.md §13, §21).
 """
 
 from __future__ import annotations
@@ -111,7 +111,9 @@ async def _drive(server: subprocess.Popen[str], port: int, seconds: float, loops
 
     async def one() -> None:
         nonlocal answered
-        async with connect(f"ws://127.0.0.1:{port}/ocpp/CP", subprotocols=SUBPROTOCOLS) as ws:
+        async with connect(
+            f"ws://127.0.0.1:{port}/ocpp/CP", subprotocols=SUBPROTOCOLS, compression=None
+        ) as ws:
             while not stop.is_set():
                 await ws.send(TEXT)
                 await ws.recv()
