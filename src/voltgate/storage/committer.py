@@ -8,6 +8,10 @@ order in ONE transaction and commits; only then does each `submit` return its un
 result ("acknowledged means durable"). While a batch commits, new units queue up, so the
 batch size adapts to the load: one unit when idle, hundreds under a storm.
 
+On SQLite, under load, a batch's commit becomes durable in a second thread
+(`storage.wal_sync`): the committer starts the next batch as soon as the commit is written
+and answers the units once it is synced, so the writer works while the disk syncs.
+
 Under light load every unit pays a whole commit alone (an fsync on SQLite, the BEGIN and
 COMMIT round trips on PostgreSQL). With `linger_s` set, when fewer than `linger_until`
 units wait, the committer waits up to `linger_s` for more before it starts the batch
@@ -112,6 +116,7 @@ class Committer:
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._in_flight: list[_Unit] = []
+        self._syncing: set[asyncio.Future[None]] = set()  # committed, not yet durable
 
     async def __aenter__(self) -> Committer:
         await self.start()
@@ -138,6 +143,8 @@ class Committer:
         self._enough.set()
         if self._task is not None:
             await self._task
+        if self._syncing:  # the last batches' answers wait for their sync
+            await asyncio.gather(*self._syncing, return_exceptions=True)
 
     async def submit(self, work: Callable[[Repositories], T], reads: Reads | None = None) -> T:
         """Run `work` in a transaction with other waiting units; return after the commit.
@@ -199,7 +206,7 @@ class Committer:
     async def _commit(self, batch: list[_Unit]) -> None:
         while batch:
             try:
-                results = await self._retrying(batch)
+                results, durable = await self._retrying(batch)
             except _UnitFailed as failed:
                 head, unit, batch = (
                     batch[: failed.index],
@@ -216,38 +223,58 @@ class Committer:
                 for unit in batch:
                     await self._alone(unit)
                 return
-            for unit, result in zip(batch, results, strict=True):
-                if not unit.future.done():
-                    unit.future.set_result(result)
+            self._answer(batch, results, durable)
             if self._on_batch is not None:
                 self._on_batch(len(batch))
             return
 
     async def _alone(self, unit: _Unit) -> None:
         try:
-            (result,) = await self._retrying([unit])
+            results, durable = await self._retrying([unit])
         except _UnitFailed as failed:
             self._fail(unit, failed.__cause__ or failed)
             return
         except Exception as error:  # the commit itself failed for good
             self._fail(unit, error)
             return
-        if not unit.future.done():
-            unit.future.set_result(result)
+        self._answer([unit], results, durable)
         if self._on_batch is not None:
             self._on_batch(1)
+
+    def _answer(
+        self, units: list[_Unit], results: list[Any], durable: asyncio.Future[None] | None
+    ) -> None:
+        """Hand each unit its result once its commit is durable: at once, or when `durable`
+        completes (meanwhile the next batch runs)."""
+        if durable is None:
+            _settle(units, results, None)
+            return
+        self._syncing.add(durable)
+
+        def synced(done: asyncio.Future[None]) -> None:
+            self._syncing.discard(done)
+            error = CommitterClosed("sync abandoned") if done.cancelled() else done.exception()
+            if error is not None:
+                log.error("commit not synced to disk; its units fail", error=str(error))
+            _settle(units, results, error)
+
+        durable.add_done_callback(synced)
 
     @staticmethod
     def _fail(unit: _Unit, error: BaseException) -> None:
         if not unit.future.done():
             unit.future.set_exception(error)
 
-    async def _retrying(self, batch: list[_Unit]) -> list[Any]:
+    async def _retrying(self, batch: list[_Unit]) -> tuple[list[Any], asyncio.Future[None] | None]:
         delay = self._backoff_initial_s
         attempt = 0
         while True:
             try:
-                return await self._db.run_batch(lambda repos: _run_units(batch, repos))
+                # Syncing beside the writer pays only when another batch can run meanwhile.
+                return await self._db.run_batch_committed(
+                    lambda repos: _run_units(batch, repos),
+                    defer_sync=len(batch) > 1 or bool(self._pending),
+                )
             except _UnitFailed:
                 raise
             except Exception as error:
@@ -265,6 +292,16 @@ class Committer:
                     self._on_retry(error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._backoff_max_s)
+
+
+def _settle(units: list[_Unit], results: list[Any], error: BaseException | None) -> None:
+    for unit, result in zip(units, results, strict=True):
+        if unit.future.done():  # its caller gave up
+            continue
+        if error is None:
+            unit.future.set_result(result)
+        else:
+            unit.future.set_exception(error)
 
 
 def _run_units(batch: list[_Unit], repos: SqlRepositories) -> list[Any]:

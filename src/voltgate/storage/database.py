@@ -6,9 +6,11 @@ Two backends, one code path for the units (plain synchronous SQLAlchemy Core):
   driver): one dedicated writer thread owns the connection. Each batch is one hop to that
   thread, not one hop per statement as with aiosqlite. WAL journal, ``synchronous=FULL``
   (in WAL mode NORMAL may lose the last commits on power loss, which breaks "acknowledged
-  means durable"), ``BEGIN IMMEDIATE`` (take the write lock up front so the busy timeout
-  applies instead of a deadlock-prone lock upgrade), foreign keys on. The WAL is copied
-  back into the database file every `checkpoint_pages` pages (SQLite's default is 1,000).
+  means durable"), except on the writer's own connection, whose commits a second thread
+  syncs while the writer goes on (`storage.wal_sync`); ``BEGIN IMMEDIATE`` (take the write
+  lock up front so the busy timeout applies instead of a deadlock-prone lock upgrade),
+  foreign keys on. The WAL is copied back into the database file every `checkpoint_pages`
+  pages (SQLite's default is 1,000).
 * PostgreSQL (``postgresql://`` or ``postgresql+asyncpg://``): an asyncpg `AsyncEngine`; the
   batch runs in a greenlet via ``AsyncConnection.run_sync``.
 
@@ -18,6 +20,7 @@ See docs/adr/0002-storage-units-of-work.md.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -30,6 +33,7 @@ from sqlalchemy.pool import StaticPool
 from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.repositories import SqlRepositories
 from voltgate.storage.statements import Statements
+from voltgate.storage.wal_sync import WalSyncer
 from voltgate.storage.writer import WriterThread
 
 T = TypeVar("T")
@@ -141,6 +145,7 @@ class Database:
         self._sync: Engine | None = None
         self._async: AsyncEngine | None = None
         self._writer: WriterThread | None = None
+        self._syncer: WalSyncer | None = None
         # The connection batches run on, and its repositories, kept across batches: checking
         # a connection out of the pool and building repositories per batch cost more than a
         # small batch's statements. SQLite: touched only in the writer thread. PostgreSQL:
@@ -158,6 +163,8 @@ class Database:
                 checkpoint_pages=sqlite_checkpoint_pages,
             )
             self._writer = WriterThread("voltgate-sqlite")
+            if url.database not in (None, "", ":memory:"):
+                self._syncer = WalSyncer(os.path.abspath(url.database))
             self._open = OpenTransactions()
             dialect = self._sync.dialect
         else:
@@ -192,7 +199,19 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     async def run_batch(self, batch: Batch[T]) -> T:
-        """Run `batch` in one transaction; commit if it returns, roll back if it raises."""
+        """Run `batch` in one transaction; commit if it returns, roll back if it raises.
+        Returns once the commit is durable."""
+        result, durable = await self.run_batch_committed(batch, defer_sync=False)
+        assert durable is None
+        return result
+
+    async def run_batch_committed(
+        self, batch: Batch[T], *, defer_sync: bool
+    ) -> tuple[T, asyncio.Future[None] | None]:
+        """Run `batch` in one transaction, as `run_batch`. With `defer_sync` (SQLite, another
+        batch waiting), return as soon as it committed: its result and a future that
+        completes once the commit is durable, so that the next batch runs meanwhile (the
+        committer's pipeline). Otherwise the future is None: the commit is durable."""
         if self._async is not None:
             async with self._pg_lock:
                 conn = self._pg_conn
@@ -201,9 +220,14 @@ class Database:
                         await conn.close()
                     conn = self._pg_conn = await self._async.connect()
                 # One greenlet for the whole batch: begin, units, commit.
-                return await conn.run_sync(self._batch, batch)
+                return await conn.run_sync(self._batch, batch), None
         assert self._writer is not None
-        return await self._writer.run(lambda: self._sqlite_batch(batch))
+        syncer = self._syncer
+        if syncer is None:
+            return await self._writer.run(lambda: self._sqlite_batch(batch)), None
+        if defer_sync:
+            return await self._writer.run(lambda: self._sqlite_batch(batch)), syncer.durable()
+        return await self._writer.run(lambda: self._sqlite_batch_synced(batch, syncer)), None
 
     async def run(self, work: Batch[T]) -> T:
         """Run one unit of work in its own transaction (no retries: see `Committer`)."""
@@ -228,6 +252,8 @@ class Database:
         if self._writer is not None:
             await self._writer.run(self._close_sqlite)
             await asyncio.to_thread(self._writer.close)
+        if self._syncer is not None:
+            await asyncio.to_thread(self._syncer.close)
 
     def _sqlite_batch(self, batch: Batch[T]) -> T:
         conn = self._conn
@@ -236,7 +262,16 @@ class Database:
             if conn is not None:
                 conn.close()
             conn = self._conn = self._sync.connect()
+            if self._syncer is not None:  # its commits are synced by the syncer instead
+                conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA synchronous = NORMAL"
+                )
         return self._batch(conn, batch)
+
+    def _sqlite_batch_synced(self, batch: Batch[T], syncer: WalSyncer) -> T:
+        result = self._sqlite_batch(batch)
+        syncer.sync()
+        return result
 
     def _batch(self, conn: Connection, batch: Batch[T]) -> T:
         repos = self._repos
