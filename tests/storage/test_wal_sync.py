@@ -92,19 +92,24 @@ async def test_an_answer_waits_for_the_sync_of_its_commit(
 
 
 @SQLITE
-async def test_under_load_the_writer_runs_the_next_batch_while_a_sync_waits(
+async def test_under_load_the_writer_runs_the_next_batches_while_a_sync_waits(
     committer: Committer, held: HeldSync
 ) -> None:
+    """A batch of two is synced beside the writer; while that sync is held, later batches
+    (even of one unit each: a sync is under way anyway) run and commit too, instead of the
+    writer waiting to sync them itself."""
     held.open.clear()
     first_ran = [threading.Event(), threading.Event()]
     first = [submit(committer, event, n) for n, event in enumerate(first_ran)]  # one batch
     await until(held.started)
-    second_ran = threading.Event()
-    second = submit(committer, second_ran, 2)
-    await until(second_ran)  # the next batch ran while the first one's sync is held
-    assert not any(answer.done() for answer in [*first, second])
+    later: list[asyncio.Future[int]] = []
+    for n in (2, 3, 4):
+        ran = threading.Event()
+        later.append(submit(committer, ran, n))
+        await until(ran)  # ran while the first batch's sync is held
+    assert not any(answer.done() for answer in [*first, *later])
     held.open.set()
-    assert await asyncio.wait_for(asyncio.gather(*first, second), 5) == [0, 1, 2]
+    assert await asyncio.wait_for(asyncio.gather(*first, *later), 5) == [0, 1, 2, 3, 4]
 
 
 @SQLITE

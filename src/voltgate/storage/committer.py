@@ -270,10 +270,11 @@ class Committer:
         attempt = 0
         while True:
             try:
-                # Syncing beside the writer pays only when another batch can run meanwhile.
+                # Syncing beside the writer pays only under load: when another batch can
+                # run meanwhile, or an earlier batch's sync is under way anyway.
                 return await self._db.run_batch_committed(
                     lambda repos: _run_units(batch, repos),
-                    defer_sync=len(batch) > 1 or bool(self._pending),
+                    defer_sync=len(batch) > 1 or bool(self._pending) or bool(self._syncing),
                 )
             except _UnitFailed:
                 raise

@@ -12,9 +12,9 @@ answered only once a sync that started after its commit has returned: acknowledg
 means durable. One sync covers every commit written before it started, so commits that
 finish while a sync is under way share the next one.
 
-Handing the sync over costs a thread hop per batch, which only pays when another batch is
-waiting to run: under light load (a batch of one unit, nothing queued behind it) the writer
-syncs inline (`sync`), as FULL would.
+Handing the sync over costs a thread hop per batch, which only pays under load: under light
+load (a batch of one unit, nothing queued behind it, no sync under way) the writer syncs
+inline (`sync`), as FULL would.
 
 Why that is as durable as FULL: an fsync makes durable every write to the file before it,
 whichever descriptor wrote it (the page cache belongs to the file). In WAL mode with NORMAL,
