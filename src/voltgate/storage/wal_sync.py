@@ -88,7 +88,7 @@ class WalSyncer:
         with self._file_lock:
             try:
                 self._sync()
-            except OSError as error:  # not an OSError, which the committer would retry
+            except OSError as error:  # the committer retries OSErrors: this must not be
                 raise WalSyncFailed(f"syncing {self._wal_path} failed: {error}") from None
 
     def close(self) -> None:
