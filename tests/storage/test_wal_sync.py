@@ -12,7 +12,7 @@ import asyncio
 import errno
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,7 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldSync]:
     spy.open.set()  # never leave the syncer thread blocked
 
 
-def counted(ran: threading.Event, value: int) -> object:
+def counted(ran: threading.Event, value: int) -> Callable[[Repositories], int]:
     """A unit of work that notes (from the writer thread) that it ran."""
 
     def work(repos: Repositories) -> int:
@@ -69,7 +69,7 @@ async def until(event: threading.Event) -> None:
 
 
 def submit(committer: Committer, ran: threading.Event, value: int) -> asyncio.Future[int]:
-    return asyncio.ensure_future(committer.submit(counted(ran, value)))  # type: ignore[arg-type]
+    return asyncio.ensure_future(committer.submit(counted(ran, value)))
 
 
 @SQLITE
@@ -142,9 +142,9 @@ async def test_a_failed_sync_fails_its_units_and_the_next_ones_succeed(
 ) -> None:
     held.fail_with = OSError(errno.EIO, "I/O error")
     with pytest.raises(WalSyncFailed, match="I/O error"):
-        await asyncio.wait_for(committer.submit(counted(threading.Event(), 1)), 5)  # type: ignore[arg-type]
+        await asyncio.wait_for(committer.submit(counted(threading.Event(), 1)), 5)
     held.fail_with = None
-    assert await asyncio.wait_for(committer.submit(counted(threading.Event(), 2)), 5) == 2  # type: ignore[arg-type]
+    assert await asyncio.wait_for(committer.submit(counted(threading.Event(), 2)), 5) == 2
 
 
 @SQLITE
@@ -152,7 +152,7 @@ async def test_run_batch_returns_after_the_sync(db: Database, held: HeldSync) ->
     """Work run outside the committer (health checks, the CLI's units) is durable too."""
     held.open.clear()
     ran = threading.Event()
-    result = asyncio.ensure_future(db.run_batch(counted(ran, 7)))  # type: ignore[arg-type]
+    result = asyncio.ensure_future(db.run_batch(counted(ran, 7)))
     await until(held.started)
     await asyncio.sleep(0.05)
     assert not result.done()

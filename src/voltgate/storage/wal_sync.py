@@ -38,6 +38,8 @@ import queue
 import threading
 from typing import Final
 
+from voltgate.storage.writer import settle_from_thread
+
 _sync_file = getattr(os, "fdatasync", os.fsync)
 """fdatasync where the platform has it (as SQLite uses on Linux), else fsync."""
 
@@ -102,20 +104,13 @@ class WalSyncer:
     def _work(self) -> None:
         stopping = False
         while not stopping:
-            first = self._waiting.get()
-            waiters: list[_Waiter] = []
-            if first is _STOP:
-                stopping = True
-            else:
-                waiters.append(first)
             # Everyone who queued before this sync starts is covered by it.
+            queued = [self._waiting.get()]
             with contextlib.suppress(queue.Empty):
                 while True:
-                    more = self._waiting.get_nowait()
-                    if more is _STOP:
-                        stopping = True
-                    else:
-                        waiters.append(more)
+                    queued.append(self._waiting.get_nowait())
+            waiters = [waiter for waiter in queued if waiter is not _STOP]
+            stopping = len(waiters) < len(queued)
             if not waiters:
                 continue
             error: WalSyncFailed | None = None
@@ -124,8 +119,7 @@ class WalSyncer:
             except WalSyncFailed as failure:
                 error = failure
             for loop, future in waiters:
-                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
-                    loop.call_soon_threadsafe(_resolve, future, error)
+                settle_from_thread(loop, future, None, error)
 
     def _sync(self) -> None:
         """fdatasync the WAL file as it is now (reopened if SQLite made a new one)."""
@@ -147,12 +141,3 @@ class WalSyncer:
             self._fd = os.open(self._wal_path, os.O_RDONLY)
             self._inode = os.fstat(self._fd).st_ino
         _sync_file(self._fd)
-
-
-def _resolve(future: asyncio.Future[None], error: WalSyncFailed | None) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)

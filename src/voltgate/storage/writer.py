@@ -59,17 +59,19 @@ class WriterThread:
             try:
                 result = function()
             except BaseException as error:  # handed to the caller, like run_in_executor
-                _settle(loop, future, None, error)
+                settle_from_thread(loop, future, None, error)
             else:
-                _settle(loop, future, result, None)
+                settle_from_thread(loop, future, result, None)
 
 
-def _settle(
+def settle_from_thread(
     loop: asyncio.AbstractEventLoop,
     future: asyncio.Future[Any],
     result: Any,
     error: BaseException | None,
 ) -> None:
+    """From another thread: complete `future` on `loop` with `result`, or fail it with
+    `error` (`wal_sync` uses it too)."""
     with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
         loop.call_soon_threadsafe(_resolve, future, result, error)
 
