@@ -19,7 +19,6 @@ from voltgate.domain.message_log import (
 from voltgate.domain.queries import PageRequest
 from voltgate.domain.services import Services
 from voltgate.domain.services.message_log import PRUNE_CHUNK
-from voltgate.storage import tables
 from voltgate.testing.clock import FakeClock
 
 FROM, TO = Direction.FROM_STATION, Direction.TO_STATION
@@ -85,12 +84,6 @@ def test_secrets_are_blanked_before_the_text_is_cut(clock: FakeClock) -> None:
     )
 
 
-def test_logged_frame_fields_follow_the_table_columns() -> None:
-    """Rows map positionally onto LoggedFrame: its fields are the columns after id."""
-    columns = [column.name for column in tables.message_log.columns]
-    assert columns == ["id", *LoggedFrame._fields]
-
-
 def frame(clock: FakeClock, n: int, station_id: str = "CP-1") -> LoggedFrame:
     return LoggedFrame(
         station_id, clock(), FROM, FrameType.CALL, f"m{n}", "Heartbeat", f"[{n}]", 3, False
@@ -120,35 +113,41 @@ async def test_batches_are_stored_in_order_and_paged_newest_first(
 async def test_prune_deletes_in_chunks_only_what_is_past_the_retention(
     services: Services, clock: FakeClock
 ) -> None:
-    """More than a chunk of old frames is deleted in several units; frames logged exactly
-    at the retention boundary or later stay."""
-    await services.stations.add("CP-1", None)
-    old = frame(clock, 0)
-    await services.message_log.write([old._replace(unique_id=str(n)) for n in range(2500)])
-    assert PRUNE_CHUNK < 2500
+    """More than a chunk of old blocks (a station's frames of one write each) is deleted in
+    several units; frames logged exactly at the retention boundary or later stay."""
+    stations = [f"CP-{n}" for n in range(PRUNE_CHUNK + 50)]
+    for station_id in stations:
+        await services.stations.add(station_id, None)
+    await services.message_log.write(
+        [frame(clock, n, station_id) for station_id in stations for n in range(3)]
+    )
     clock.advance(86_400)
     await services.message_log.write([frame(clock, 1)])
     clock.advance(86_400)
     await services.message_log.write([frame(clock, 2)])
-    assert await services.message_log.prune(1) == 2500
+    assert await services.message_log.prune(1) == 3 * len(stations)
     left = await services.message_log.page(MessageQuery("CP-1"))
     assert left is not None
     assert [entry.logged.unique_id for entry in left.items] == ["m2", "m1"]
     assert left.items[-1].logged.at == clock() - timedelta(days=1)
+    assert await services.message_log.page(MessageQuery("CP-7")) is not None
     assert await services.message_log.prune(1) == 0
 
 
-async def test_prune_stops_at_the_first_chunk_that_is_not_all_old(
+async def test_a_block_goes_when_its_last_frame_is_past_the_retention(
     services: Services, clock: FakeClock
 ) -> None:
-    """The prune looks at the oldest frames by id, a chunk at a time: the old ones of a
-    chunk are deleted, and a chunk with a younger frame is the last one looked at."""
+    """Frames written together are stored (and pruned) together: a block with a frame
+    still inside the retention stays whole. Old blocks go wherever they were written
+    (a frame stamped late by a stepped-back clock too)."""
     await services.stations.add("CP-1", None)
-    await services.message_log.write([frame(clock, n) for n in range(PRUNE_CHUNK - 1)])
+    await services.message_log.write([frame(clock, 0)])
+    straddling = [frame(clock, 1), frame(clock, 2)._replace(at=clock() + timedelta(days=1))]
+    await services.message_log.write(straddling)
     clock.advance(2 * 86_400)
-    await services.message_log.write([frame(clock, PRUNE_CHUNK)])
-    await services.message_log.write([frame(clock, 0)._replace(at=clock() - timedelta(days=3))])
-    assert await services.message_log.prune(1) == PRUNE_CHUNK - 1
+    await services.message_log.write([frame(clock, 3)])
+    await services.message_log.write([frame(clock, 4)._replace(at=clock() - timedelta(days=3))])
+    assert await services.message_log.prune(1) == 2  # m0 and m4
     left = await services.message_log.page(MessageQuery("CP-1"))
     assert left is not None
-    assert [entry.logged.unique_id for entry in left.items] == ["m0", f"m{PRUNE_CHUNK}"]
+    assert [entry.logged.unique_id for entry in left.items] == ["m3", "m2", "m1"]

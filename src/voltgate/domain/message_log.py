@@ -84,9 +84,8 @@ class CapturedFrame(NamedTuple):
 class LoggedFrame(NamedTuple):
     """A frame as stored: its text redacted and clipped; `size` is the original length.
 
-    The fields are the `message_log` table's columns after `id`, in order (storage binds a
-    row as the tuple itself; a test checks). A NamedTuple, not a dataclass: a busy node
-    stores thousands a second, and a frozen dataclass costs ~1 µs more to build.
+    A NamedTuple, not a dataclass: a busy node stores thousands a second, and a frozen
+    dataclass costs ~1 µs more to build.
     """
 
     station_id: str

@@ -633,12 +633,13 @@ class MessageLogRepository(Protocol):
         ``limit + 1`` rows, as `OperatorRepository` lists)."""
         ...
 
-    def delete_before(self, at: datetime, limit: int) -> int:
-        """Delete those of the `limit` oldest frames (by id) logged before `at`; the count.
+    def delete_before(self, at: datetime, limit: int) -> tuple[int, bool]:
+        """Delete frames logged before `at`, at most `limit` of storage's blocks of them
+        (a block holds a station's frames of one flush); return how many frames were
+        deleted and whether there may be more to delete (a full chunk).
 
-        Frames are logged in the order of their time, so the oldest ids are the oldest
-        frames: a full chunk means there may be more to delete. (Should the server clock
-        step back, a frame behind a younger one waits until that one is past `at` too.)"""
+        A block goes once all its frames are past `at`: its last frame is at most about a
+        flush interval younger than its first."""
         ...
 
 

@@ -7,10 +7,11 @@ Each station connection hands every frame it receives and sends to `received` / 
 the frame and its time to an in-memory queue: no I/O, no await, about a microsecond (the
 clock read is most of it; `bench/message_log_cost.py` measures). A writer
 task takes everything queued every `FLUSH_INTERVAL_S`, blanks secrets and clips long
-frames (`domain.message_log.to_stored`, `handlers.redaction`), and stores it as one unit
-of work per `MAX_ROWS_PER_UNIT` frames through the committer, so the rows ride in a group
-commit as one `executemany`. A station's answer never waits for its log rows: they are
-written shortly after it, in their own unit (docs/adr/0006-message-log.md).
+frames (`domain.message_log.to_stored`, `handlers.redaction`), and stores it, each
+station's frames together, in units of work of about `MAX_FRAMES_PER_UNIT` frames through
+the committer, so the rows ride in a group commit as one `executemany`. A station's answer
+never waits for its log rows: they are written shortly after it, in their own unit
+(docs/adr/0006-message-log.md).
 
 The queue is bounded by `buffer_chars` (frame text plus `ENTRY_OVERHEAD` per frame). When
 the writer cannot keep up (storage slow or down), the oldest queued frames are dropped to
@@ -52,8 +53,10 @@ FLUSH_INTERVAL_S = 0.5
 """How often the writer stores what was captured: how far the log may lag behind. Under
 light load each flush is a commit of its own (an fsync on SQLite, three round trips on
 PostgreSQL), so not much more often than people can tell."""
-MAX_ROWS_PER_UNIT = 500
-"""Frames per unit of work, so that one unit never holds a group commit long."""
+MAX_FRAMES_PER_UNIT = 2000
+"""Frames per unit of work (whole stations, so a unit may hold a few more), so that one
+unit never holds a group commit long. Storage writes a station's frames of a unit as one
+block (`storage.message_log_repos`), so a unit costs about a row per station in it."""
 PRUNE_INTERVAL_S = 3600.0
 ENTRY_OVERHEAD = 200
 """What a queued frame costs besides its text (tuple, timestamp, queue slot), in the
@@ -150,14 +153,34 @@ class FrameRecorder:
         Never raises for a batch it could not store: those frames are counted and logged.
         """
         self._report_overflow()
-        while self._queue:
-            chunk = [self._take() for _ in range(min(len(self._queue), MAX_ROWS_PER_UNIT))]
-            try:
-                rows = [to_stored(frame, self._redact, self._max_text) for frame in chunk]
-                await self._service.write(rows)
-            except Exception:  # storage gave up on this batch (or stopped), or a bug
-                self._metrics.message_log_dropped.labels("error").inc(len(chunk))
-                log.exception("message log batch not stored", frames=len(chunk))
+        # What is queued now, each station's frames together (in their order), so that
+        # storage writes one block per station. Frames captured while this flush stores
+        # wait for the next one: taking them too would store a trickle of small blocks,
+        # one per group commit, under load.
+        by_station: dict[str, list[CapturedFrame]] = {}
+        for _ in range(len(self._queue)):
+            frame = self._take()
+            found = by_station.get(frame.station_id)
+            if found is None:
+                by_station[frame.station_id] = [frame]
+            else:
+                found.append(frame)
+        chunk: list[CapturedFrame] = []
+        for frames in by_station.values():  # whole stations per unit
+            chunk.extend(frames)
+            if len(chunk) >= MAX_FRAMES_PER_UNIT:
+                await self._store(chunk)
+                chunk = []
+        if chunk:
+            await self._store(chunk)
+
+    async def _store(self, chunk: list[CapturedFrame]) -> None:
+        try:
+            rows = [to_stored(frame, self._redact, self._max_text) for frame in chunk]
+            await self._service.write(rows)
+        except Exception:  # storage gave up on this batch (or stopped), or a bug
+            self._metrics.message_log_dropped.labels("error").inc(len(chunk))
+            log.exception("message log batch not stored", frames=len(chunk))
 
     async def prune(self) -> int:
         """Delete the frames older than the retention; how many were deleted."""
@@ -178,7 +201,8 @@ class FrameRecorder:
             pruner.cancel()  # deletes are idempotent: a cut-off chunk is simply redone
             self._stopping.set()
             await asyncio.gather(pruner, *([writer] if writer else []), return_exceptions=True)
-            await self.flush()
+            while self._queue:
+                await self.flush()
 
     def _take(self) -> CapturedFrame:
         station_id, at, direction, frame = self._queue.popleft()

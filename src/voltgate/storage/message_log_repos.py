@@ -1,75 +1,142 @@
-"""`domain.ports.MessageLogRepository` in SQL: the per-station log of OCPP frames.
+"""`domain.ports.MessageLogRepository` in SQL: the per-station log of OCPP frames, in blocks.
 
-A batch of frames is queued as deferred rows of one INSERT (`Executor.defer`), so the whole
-batch goes out as one `executemany` before the commit: one round trip on PostgreSQL,
-whatever the number of frames. A `LoggedFrame` is bound as one tuple of its fields (they are
-the table's columns after `id`, in order), with the dialect's processor applied where a
-column has one (the timestamp) and its enums as plain `str`: ~1 µs a row, against ~7 µs
-through a dict of named parameters. Lists are cursor-paged by id, newest first, one compiled
-statement per combination of filters (`operator_repos.Variants`).
+Theory of operation
+-------------------
+A station's frames of one flush are stored as one row of `message_log_blocks`: its frames
+in wire order, encoded with msgpack and compressed (`encode_frames`), at most
+`FRAMES_PER_BLOCK` of them.
+At saturation a flush holds dozens of frames per station, so a block replaces dozens of
+rows, each with its own insert, index entry and bound parameters (docs/adr/0006-message-
+log.md, "Blocks"). The rows are deferred (`Executor.defer`) like every other write, so a
+flush still goes out as one `executemany` in the group commit it joins.
+
+A frame's id, the cursor of the log's pages, is its block's id times `FRAMES_PER_BLOCK`
+plus its place in the block: ids grow in wire order per station, as the row ids did.
+
+A page is read newest first: blocks of the station by id, descending, from the cursor's
+block, a few at a time (`BLOCKS_PER_READ`); their frames decoded and filtered here until
+the page is full. Time filters also prune whole blocks in SQL by `first_at` / `last_at`.
+The prune deletes whole blocks whose last frame is past the retention, found by the
+`last_at` index.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+import msgspec
 from sqlalchemy import BigInteger, Integer, bindparam, delete, insert, select
 from sqlalchemy.engine import Dialect
 
 from voltgate.domain.message_log import Direction, FrameType, LogEntry, LoggedFrame, MessageQuery
 from voltgate.storage import tables as t
 from voltgate.storage.operator_repos import Variants
-from voltgate.storage.sql import Compiled, Executor, Row
+from voltgate.storage.sql import Compiled, Executor
 from voltgate.storage.types import UTCDateTime
 
-FIELDS = LoggedFrame._fields
-_DIRECTION = FIELDS.index("direction")
-_TYPE = FIELDS.index("message_type")
-# The enums bound as their plain `str` values: sqlite3 binds only exact str without asking
-# its adapter registry, which costs ~3,400 instructions per str-subclass value (callgrind:
-# 8% of storing a MeterValues frame).
+FRAME_BITS = 10
+FRAMES_PER_BLOCK = 1 << FRAME_BITS
+"""Most frames in one block; a frame's id is ``block id * FRAMES_PER_BLOCK + its index``."""
+COMPRESSION_LEVEL = 1
+"""zlib's fastest level: the frames of a block repeat each other (the same actions, keys
+and units), so level 1 already stores a MeterValues conversation in about a tenth of its
+text, for ~1 µs of CPU a frame; higher levels cost several times that for ~15 % less."""
+BLOCKS_PER_READ = 8
+"""Blocks read per query while a page fills (a block at saturation holds ~50 frames)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+# One stored frame: its time in microseconds since the epoch, then the rest of
+# `LoggedFrame` after the station id, with the enums as their plain values.
+_StoredFrame = tuple[int, str, str, str | None, str | None, str, int, bool]
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(list[_StoredFrame])
+# The enums as their plain `str` values, looked up once (an enum's `.value` costs more).
 _PLAIN: dict[Direction | FrameType, str] = {
     member: str(member.value) for member in (*Direction, *FrameType)
 }
+_DIRECTIONS = {str(member.value): member for member in Direction}
+_TYPES = {str(member.value): member for member in FrameType}
+
+
+def micros(at: datetime) -> int:
+    """`at` as whole microseconds since the epoch (exact, unlike a float timestamp)."""
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def encode_frames(frames: Sequence[LoggedFrame]) -> bytes:
+    """One block's stored form: `frames` (of one station, in wire order) as msgpack,
+    compressed with zlib at level 1 (`COMPRESSION_LEVEL`)."""
+    packed = _encoder.encode(
+        [
+            (
+                micros(f.at), _PLAIN[f.direction], _PLAIN[f.message_type], f.unique_id,
+                f.action, f.frame_text, f.size, f.truncated,
+            )
+            for f in frames
+        ]
+    )  # fmt: skip
+    return zlib.compress(packed, COMPRESSION_LEVEL)
+
+
+def decode_frames(station_id: str, data: bytes) -> list[LoggedFrame]:
+    """The frames of a block, as `encode_frames` stored them."""
+    return [_logged(station_id, stored) for stored in _unpack(data)]
+
+
+def _unpack(data: bytes) -> list[_StoredFrame]:
+    return _decoder.decode(zlib.decompress(data))
+
+
+def _logged(station_id: str, stored: _StoredFrame) -> LoggedFrame:
+    at_us, direction, kind, unique_id, action, text, size, truncated = stored
+    return LoggedFrame(
+        station_id,
+        _EPOCH + timedelta(microseconds=at_us),
+        _DIRECTIONS[direction],
+        _TYPES[kind],
+        unique_id,
+        action,
+        text,
+        size,
+        truncated,
+    )
 
 
 class MessageLogStatements:
     """The compiled statements of the message log repository for one dialect."""
 
     def __init__(self, dialect: Dialect) -> None:
-        ml = t.message_log
+        b = t.message_log_blocks
         # inline(): no RETURNING of the new id, which nobody reads (PostgreSQL would add it).
-        self.add = Compiled(insert(ml).inline(), dialect, list(FIELDS))
-        assert self.add.names == FIELDS, "LoggedFrame fields out of column order"
-        at = UTCDateTime()
-        self.list = Variants(
+        self.add = Compiled(
+            insert(b).inline(),
             dialect,
-            select(ml.c.id, *(ml.c[name] for name in FIELDS))
-            .where(ml.c.station_id == bindparam("station_id"))
-            .order_by(ml.c.id.desc())
+            ["station_id", "first_at", "last_at", "frame_count", "frames"],
+        )
+        at = UTCDateTime()
+        self.blocks = Variants(
+            dialect,
+            select(b.c.id, b.c.frames)
+            .where(b.c.station_id == bindparam("station_id"))
+            .order_by(b.c.id.desc())
             .limit(bindparam("limit", type_=Integer())),
             {
-                "action": ml.c.action == bindparam("action"),
-                "direction": ml.c.direction == bindparam("direction"),
-                "message_type": ml.c.message_type == bindparam("message_type"),
-                "unique_id": ml.c.unique_id == bindparam("unique_id"),
-                "from_at": ml.c.at >= bindparam("from_at", type_=at),
-                "until_at": ml.c.at < bindparam("until_at", type_=at),
-                "after": ml.c.id < bindparam("after", type_=BigInteger()),
+                "from_at": b.c.last_at >= bindparam("from_at", type_=at),
+                "until_at": b.c.first_at < bindparam("until_at", type_=at),
+                "last_block": b.c.id <= bindparam("last_block", type_=BigInteger()),
             },
         )
-        # The prune looks at the oldest `limit` rows by id (the primary key) and deletes
-        # those past the cutoff: ids grow with `at`, so it never scans beyond one chunk and
-        # needs no index on `at` (which cost every logged frame an entry).
-        window = (
-            select(ml.c.id, ml.c.at)
-            .order_by(ml.c.id)
-            .limit(bindparam("limit", type_=Integer()))
-            .subquery("oldest")
+        self.oldest = Compiled(
+            select(b.c.id, b.c.frame_count)
+            .where(b.c.last_at < bindparam("cutoff", type_=at))
+            .limit(bindparam("limit", type_=Integer())),
+            dialect,
         )
-        old = select(window.c.id).where(window.c.at < bindparam("cutoff", type_=at))
-        self.delete_before = Compiled(delete(ml).where(ml.c.id.in_(old)), dialect)
+        self.delete = Compiled(delete(b).where(b.c.id == bindparam("id")), dialect)
 
 
 class SqlMessageLog:
@@ -80,40 +147,68 @@ class SqlMessageLog:
         self._sql = sql
 
     def add(self, frames: Sequence[LoggedFrame]) -> None:
+        by_station: dict[str, list[LoggedFrame]] = {}
+        for frame in frames:
+            found = by_station.get(frame.station_id)
+            if found is None:
+                by_station[frame.station_id] = [frame]
+            else:
+                found.append(frame)
         statement = self._sql.add
-        defer, convert = self._db.defer, statement.convert
-        for f in frames:
-            defer(
-                statement,
-                convert(
-                    (
-                        f.station_id, f.at, _PLAIN[f.direction], _PLAIN[f.message_type],
-                        f.unique_id, f.action, f.frame_text, f.size, f.truncated,
-                    )
-                ),
-            )  # fmt: skip
+        for station_id, station_frames in by_station.items():
+            for start in range(0, len(station_frames), FRAMES_PER_BLOCK):
+                block = station_frames[start : start + FRAMES_PER_BLOCK]
+                row = (station_id, block[0].at, block[-1].at, len(block), encode_frames(block))
+                self._db.defer(statement, statement.convert(row))
 
     def list(self, query: MessageQuery) -> list[LogEntry]:
-        rows = self._sql.list.rows(
-            self._db,
-            query.page.fetch,
-            station_id=query.station_id,
-            action=query.action,
-            direction=None if query.direction is None else query.direction.value,
-            message_type=None if query.message_type is None else query.message_type.value,
-            unique_id=query.unique_id,
-            from_at=query.after,
-            until_at=query.before,
-            after=query.page.after,
-        )
-        return [_entry(row) for row in rows]
+        wanted = query.page.fetch
+        cursor = query.page.after
+        from_us = None if query.after is None else micros(query.after)
+        until_us = None if query.before is None else micros(query.before)
+        last_block = None if cursor is None else cursor >> FRAME_BITS
+        found: list[LogEntry] = []
+        while True:
+            blocks = self._sql.blocks.rows(
+                self._db,
+                BLOCKS_PER_READ,
+                station_id=query.station_id,
+                from_at=query.after,
+                until_at=query.before,
+                last_block=last_block,
+            )
+            for block_id, data in blocks:
+                stored = _unpack(data)
+                first_id = block_id << FRAME_BITS
+                for index in range(len(stored) - 1, -1, -1):
+                    frame_id = first_id + index
+                    if cursor is not None and frame_id >= cursor:
+                        continue
+                    frame = stored[index]
+                    if _matches(frame, query, from_us, until_us):
+                        found.append(LogEntry(frame_id, _logged(query.station_id, frame)))
+                        if len(found) == wanted:
+                            return found
+            if len(blocks) < BLOCKS_PER_READ:
+                return found
+            last_block = blocks[-1][0] - 1
 
-    def delete_before(self, at: datetime, limit: int) -> int:
-        return self._db.run(self._sql.delete_before, {"cutoff": at, "limit": limit})
+    def delete_before(self, at: datetime, limit: int) -> tuple[int, bool]:
+        oldest = self._db.rows(self._sql.oldest, {"cutoff": at, "limit": limit})
+        for block_id, _ in oldest:
+            self._db.run(self._sql.delete, {"id": block_id})
+        return sum(count for _, count in oldest), len(oldest) == limit
 
 
-def _entry(row: Row) -> LogEntry:
-    values = list(row[1:])
-    values[_DIRECTION] = Direction(values[_DIRECTION])
-    values[_TYPE] = FrameType(values[_TYPE])
-    return LogEntry(row[0], LoggedFrame(*values))
+def _matches(
+    frame: _StoredFrame, query: MessageQuery, from_us: int | None, until_us: int | None
+) -> bool:
+    at_us, direction, kind, unique_id, action = frame[:5]
+    return (
+        (from_us is None or at_us >= from_us)
+        and (until_us is None or at_us < until_us)
+        and (query.action is None or action == query.action)
+        and (query.direction is None or direction == query.direction.value)
+        and (query.message_type is None or kind == query.message_type.value)
+        and (query.unique_id is None or unique_id == query.unique_id)
+    )

@@ -594,30 +594,30 @@ station_configuration: Table = Table(
     Column("applied_at", UTCDateTime()),
 )
 
-# --- The per-station message log (migration r0011_message_log).
+# --- The per-station message log (migrations r0011_message_log, r0013_message_log_blocks).
 
 # Every OCPP-J frame in both directions (`domain.message_log`), written in batches shortly
-# after the frame (docs/adr/0006-message-log.md). No foreign key to `stations`: a log batch
+# after the frame (docs/adr/0006-message-log.md), stored in blocks: one row holds a station's
+# frames of one flush, in wire order, encoded by `storage.message_log_repos` (at most
+# `FRAMES_PER_BLOCK`). A row per frame cost more than the frame's own station data (a row
+# and an index entry each, most of them for a 20-character answer); a block costs one of
+# each per station and flush. `first_at` / `last_at` bound the time of its frames: the
+# time filters and the retention prune read them. No foreign key to `stations`: a log batch
 # must never fail, nor cost a lookup per row, for a station removed meanwhile (a station
 # that ever connected cannot be removed anyway: its security record refers to it). Ids grow
-# in the order frames crossed the wire, and so does `at`: the retention prune walks the
-# oldest ids, so `at` needs no index of its own (migration r0012). The id is 64-bit
-# (a busy node logs billions of frames); on SQLite an INTEGER primary key is already 64-bit
-# and must stay INTEGER to be the rowid.
+# in the order blocks were written. The id is 64-bit; on SQLite an INTEGER primary key is
+# already 64-bit and must stay INTEGER to be the rowid.
 LOG_ID = BigInteger().with_variant(Integer(), "sqlite")
 
-message_log: Table = Table(
-    "message_log",
+message_log_blocks: Table = Table(
+    "message_log_blocks",
     metadata,
     Column("id", LOG_ID, primary_key=True, autoincrement=True),
     Column("station_id", String(), nullable=False),
-    Column("at", UTCDateTime(), nullable=False),
-    Column("direction", String(), nullable=False),
-    Column("message_type", String(), nullable=False),
-    Column("unique_id", String()),
-    Column("action", String()),
-    Column("frame_text", String(), nullable=False),
-    Column("size", Integer(), nullable=False),
-    Column("truncated", Boolean(), nullable=False),
-    Index("ix_message_log_station_id_id", "station_id", "id"),
+    Column("first_at", UTCDateTime(), nullable=False),
+    Column("last_at", UTCDateTime(), nullable=False),
+    Column("frame_count", Integer(), nullable=False),
+    Column("frames", LargeBinary(), nullable=False),
+    Index("ix_message_log_blocks_station_id_id", "station_id", "id"),
+    Index("ix_message_log_blocks_last_at", "last_at"),
 )

@@ -14,9 +14,10 @@ from voltgate.domain.message_log import LogEntry, LoggedFrame, MessageQuery
 from voltgate.domain.ports import Clock, Repositories, UnitOfWork
 from voltgate.domain.queries import Page, page_of
 
-PRUNE_CHUNK = 1000
-"""Rows deleted per unit of work when pruning: each unit holds the writer only briefly,
-so station messages keep flowing between the chunks of a large prune."""
+PRUNE_CHUNK = 100
+"""Blocks of frames (a station's frames of one flush, up to ~1,000) deleted per unit of
+work when pruning: each unit holds the writer only briefly, so station messages keep
+flowing between the chunks of a large prune."""
 
 
 class MessageLogService:
@@ -51,16 +52,16 @@ class MessageLogService:
     async def prune(self, retention_days: int) -> int:
         """Delete the frames logged more than `retention_days` ago; how many were deleted.
 
-        Runs as many small units of work as needed (`PRUNE_CHUNK` rows each).
+        Runs as many small units of work as needed (`PRUNE_CHUNK` blocks each).
         """
         cutoff = self._clock() - timedelta(days=retention_days)
 
-        def work(repos: Repositories) -> int:
+        def work(repos: Repositories) -> tuple[int, bool]:
             return repos.message_log.delete_before(cutoff, PRUNE_CHUNK)
 
         total = 0
         while True:
-            deleted = await self._uow.submit(work)
+            deleted, more = await self._uow.submit(work)
             total += deleted
-            if deleted < PRUNE_CHUNK:
+            if not more:
                 return total
