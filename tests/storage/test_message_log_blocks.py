@@ -102,7 +102,7 @@ async def test_filters_find_frames_many_blocks_back(services: Services, clock: F
     await services.stations.add("CP-1", None)
     await services.message_log.write([frame(clock, 0, unique_id="needle", direction=TO)])
     start = clock()
-    for n in range(1, 3 * BLOCKS_PER_READ):
+    for n in range(1, 4 * BLOCKS_PER_READ):
         clock.advance(1)
         await services.message_log.write([frame(clock, n), frame(clock, n, action="Authorize")])
     found = await services.message_log.page(MessageQuery("CP-1", unique_id="needle"))

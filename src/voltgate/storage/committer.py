@@ -114,6 +114,7 @@ class Committer:
         self._linger_until = min(linger_until, max_batch)
         self._enough = asyncio.Event()  # set once `linger_until` units wait
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._in_flight: list[_Unit] = []
         self._syncing: set[asyncio.Future[None]] = set()  # committed, not yet durable
@@ -134,7 +135,8 @@ class Committer:
         """Start the background task that commits batches."""
         if self._task is not None:
             raise RuntimeError("Committer already started")
-        self._task = asyncio.create_task(self._run(), name="voltgate-committer")
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._run(), name="voltgate-committer")
 
     async def stop(self) -> None:
         """Commit what is queued, then stop. Cancelling this call abandons the queue."""
@@ -152,9 +154,12 @@ class Committer:
         `reads` declares rows the unit will read; the batch reads them all in one query.
         Raises whatever `work` raised (its writes are rolled back), or CommitterClosed.
         """
-        if self._task is None or self._closing:
+        # The loop kept from `start`: `get_running_loop` makes a getpid system call each
+        # time (CPython checks for a fork), once per message here.
+        loop = self._loop
+        if loop is None or self._closing:
             raise CommitterClosed("the committer is not running")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[T] = loop.create_future()
         self._pending.append(_Unit(work, future, reads))
         self._wakeup.set()
         if len(self._pending) >= self._linger_until:

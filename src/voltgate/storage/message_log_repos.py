@@ -4,20 +4,20 @@ Theory of operation
 -------------------
 A station's frames of one flush are stored as one row of `message_log_blocks`: its frames
 in wire order, encoded with msgpack and compressed (`encode_frames`), at most
-`FRAMES_PER_BLOCK` of them.
-At saturation a flush holds dozens of frames per station, so a block replaces dozens of
-rows, each with its own insert, index entry and bound parameters (docs/adr/0006-message-
-log.md, "Blocks"). The rows are deferred (`Executor.defer`) like every other write, so a
-flush still goes out as one `executemany` in the group commit it joins.
+`FRAMES_PER_BLOCK` of them. Under load a flush holds dozens of frames per station, so a
+block replaces dozens of rows, each with its own insert, index entry and bound parameters
+(docs/adr/0006-message-log.md, "Blocks"). The rows are deferred (`Executor.defer`) like
+every other write, so a flush still goes out as one `executemany` in the group commit it
+joins.
 
 A frame's id, the cursor of the log's pages, is its block's id times `FRAMES_PER_BLOCK`
 plus its place in the block: ids grow in wire order per station, as the row ids did.
 
-A page is read newest first: blocks of the station by id, descending, from the cursor's
-block, a few at a time (`BLOCKS_PER_READ`); their frames decoded and filtered here until
-the page is full. Time filters also prune whole blocks in SQL by `first_at` / `last_at`.
-The prune deletes whole blocks whose last frame is past the retention, found by the
-`last_at` index.
+A page is read newest first: the station's blocks by id, descending, from the cursor's
+block, a few at a time, then more (`BLOCKS_PER_READ`); their frames are decoded and
+filtered here until the page is full. Time filters also skip whole blocks in SQL by
+`first_at` / `last_at`. The prune deletes whole blocks whose last frame is past the
+retention, found by the `last_at` index.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ COMPRESSION_LEVEL = 1
 and units), so level 1 already stores a MeterValues conversation in about a tenth of its
 text, for ~1 µs of CPU a frame; higher levels cost several times that for ~15 % less."""
 BLOCKS_PER_READ = 8
-"""Blocks read per query while a page fills (a block at saturation holds ~50 frames)."""
+"""Blocks read by the first query of a page (a block under load holds dozens of frames);
+each further query reads twice as many, up to `MAX_BLOCKS_PER_READ` (under light load a
+block holds one or two)."""
+MAX_BLOCKS_PER_READ = 256
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -168,10 +171,11 @@ class SqlMessageLog:
         until_us = None if query.before is None else micros(query.before)
         last_block = None if cursor is None else cursor >> FRAME_BITS
         found: list[LogEntry] = []
+        per_read = BLOCKS_PER_READ
         while True:
             blocks = self._sql.blocks.rows(
                 self._db,
-                BLOCKS_PER_READ,
+                per_read,
                 station_id=query.station_id,
                 from_at=query.after,
                 until_at=query.before,
@@ -189,9 +193,10 @@ class SqlMessageLog:
                         found.append(LogEntry(frame_id, _logged(query.station_id, frame)))
                         if len(found) == wanted:
                             return found
-            if len(blocks) < BLOCKS_PER_READ:
+            if len(blocks) < per_read:
                 return found
             last_block = blocks[-1][0] - 1
+            per_read = min(2 * per_read, MAX_BLOCKS_PER_READ)
 
     def delete_before(self, at: datetime, limit: int) -> tuple[int, bool]:
         oldest = self._db.rows(self._sql.oldest, {"cutoff": at, "limit": limit})
