@@ -16,6 +16,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import psutil
@@ -65,8 +66,13 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _label(run: dict[str, Any]) -> str:
+def _name(run: dict[str, Any]) -> str:
     return run["server"] if run["database"] == "none" else f"{run['server']} ({run['database']})"
+
+
+def _label(run: dict[str, Any]) -> str:
+    """The server's name, with its round when the run had several (`--rounds`)."""
+    return f"{_name(run)} #{run['round']}" if run.get("rounds", 1) > 1 else _name(run)
 
 
 def storage_cpu_us(phase: dict[str, Any]) -> float | None:
@@ -99,7 +105,8 @@ def print_report(results: dict[str, Any]) -> None:
     if "voltgate_compiled" in machine:
         built = "compiled (mypyc)" if machine["voltgate_compiled"] else "plain Python"
         print(f"voltgate's per-message path: {built}")
-    runs = [r for r in results["runs"] if "error" not in r]
+    rounds = max((int(r.get("round", 1)) for r in results["runs"]), default=1)
+    runs = [r | {"rounds": rounds} for r in results["runs"] if "error" not in r]
     for run in results["runs"]:
         if "error" in run:
             suffix = "" if protocol_of(run) == "1.6" else f" (OCPP {protocol_of(run)})"
@@ -194,50 +201,74 @@ def _print_protocol(runs: list[dict[str, Any]], protocol: str) -> None:
 
 
 def _print_targets(runs: list[dict[str, Any]], protocol: str) -> None:
-    baseline = next((r for r in runs if r["server"] == "baseline" and "saturation" in r), None)
-    voltgate = [r for r in runs if r["server"] == "voltgate"]
+    """One verdict per Voltgate database: with several rounds, the median of the rounds
+    (each ratio against the baseline of the same round), the rounds' values after it."""
+    baselines = {
+        r.get("round", 1): r["saturation"]["messages_per_s"]
+        for r in runs
+        if r["server"] == "baseline" and "saturation" in r
+    }
+    voltgate: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        if run["server"] == "voltgate":
+            voltgate.setdefault(_name(run), []).append(run)
     if not voltgate:
         return
     target_cpu, message = TARGET_CPU_US[protocol], METER_MESSAGE[protocol]
     print("\ntargets" if protocol == "1.6" else f"\ntargets (OCPP {protocol})")
-    for run in voltgate:
-        label = _label(run)
+    for label, rounds in voltgate.items():
+        several = len(rounds) > 1
         verdicts = []
-        sat = run.get("saturation")
-        if sat:
-            cpu = storage_cpu_us(sat)
-            ok = cpu is not None and cpu <= target_cpu
+        saturated = [r for r in rounds if "saturation" in r]
+        cpus = [c for r in saturated if (c := storage_cpu_us(r["saturation"])) is not None]
+        if cpus:
+            cpu = median(cpus)
             verdicts.append(
                 f"CPU per {message} incl. storage {_num(cpu)} µs "
-                f"(<= {target_cpu:.0f}): {_verdict(ok)}"
+                f"(<= {target_cpu:.0f}): {_verdict(cpu <= target_cpu)}{_each(cpus, several)}"
             )
-            if baseline:
-                ratio = sat["messages_per_s"] / baseline["saturation"]["messages_per_s"]
-                base_cpu = baseline["saturation"]["server_cpu_us_per_msg"]
-                verdicts.append(
-                    f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
-                    f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {_num(cpu)} µs "
-                    f"vs {_num(base_cpu)} µs for the baseline"
-                )
-        real = run.get("realistic")
+        ratios = [
+            r["saturation"]["messages_per_s"] / baselines[r.get("round", 1)]
+            for r in saturated
+            if baselines.get(r.get("round", 1))
+        ]
+        if ratios:
+            ratio = median(ratios)
+            base_cpu = median(
+                r["saturation"]["server_cpu_us_per_msg"]
+                for r in runs
+                if r["server"] == "baseline" and "saturation" in r
+            )
+            verdicts.append(
+                f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
+                f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {_num(median(cpus))} µs "
+                f"vs {_num(base_cpu)} µs for the baseline"
+                f"{_each(ratios, several, '{:.1f}x')}"
+            )
+        real = [r["realistic"] for r in rounds if "realistic" in r]
         if real:
-            p99 = real["latency_ms"]["p99"]
+            p99s = [p["latency_ms"]["p99"] for p in real if p["latency_ms"]["p99"] is not None]
+            p99 = median(p99s) if p99s else None
+            stations = min(p["stations"] for p in real)
+            connected = min(p["connected"] for p in real)
             ok = (
                 p99 is not None
                 and p99 <= TARGET_P99_MS
-                and real["stations"] >= TARGET_STATIONS
-                and real["problems"] == 0
+                and stations >= TARGET_STATIONS
+                and all(p["problems"] == 0 for p in real)
             )
-            note = (
-                ""
-                if real["stations"] >= TARGET_STATIONS
-                else f" (only {real['stations']} stations)"
-            )
+            note = "" if stations >= TARGET_STATIONS else f" (only {stations} stations)"
             verdicts.append(
-                f"p99 latency {_num(p99, '{:.1f}')} ms at {real['connected']} stations "
+                f"p99 latency {_num(p99, '{:.1f}')} ms at {connected} stations "
                 f"(<= {TARGET_P99_MS:.0f} ms at {TARGET_STATIONS:,}): {_verdict(ok)}{note}"
+                f"{_each(p99s, several, '{:.1f}')}"
             )
-        print(f"{label}:")
+        print(f"{label}:" if not several else f"{label}, median of {len(rounds)} rounds:")
         for verdict in verdicts:
             print(f"  {verdict}")
     sys.stdout.flush()
+
+
+def _each(values: list[float], several: bool, fmt: str = "{:,.0f}") -> str:
+    """The rounds' own values, when there were several."""
+    return f" (rounds: {', '.join(fmt.format(v) for v in values)})" if several else ""

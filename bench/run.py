@@ -116,6 +116,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--phases", default="realistic,saturation", help="phases to run, comma-separated"
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run each protocol's servers this many times in turn (baseline, each database, "
+        "then again), so that the machine's drift shows; the targets use the median of the "
+        "rounds, each ratio against the baseline of its own round",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="sample each server with py-spy in the saturation window (sampling costs CPU, "
@@ -138,20 +146,33 @@ def protocols(args: argparse.Namespace) -> tuple[str, ...]:
 
 def servers_to_run(
     args: argparse.Namespace, cores: set[int] | None
-) -> Iterator[tuple[str, str, str, Callable[[], AbstractContextManager[ServerProcess]]]]:
-    """(protocol, server name, database, context manager factory) in run order; every
-    protocol gets fresh servers and databases."""
+) -> Iterator[tuple[str, int, str, str, Callable[[], AbstractContextManager[ServerProcess]]]]:
+    """(protocol, round, server name, database, context manager factory) in run order;
+    every protocol and round gets fresh servers and databases."""
     # The same idTags the two phases present: one per connector, one per closed loop.
     tags = [
         *generated_id_tags(REALISTIC_PREFIX, args.stations * REALISTIC_CONNECTORS),
         *generated_id_tags(SATURATION_PREFIX, args.saturation_stations),
     ]
     for protocol in protocols(args):
-        if not args.skip_baseline:
-            yield protocol, "baseline", "none", partial(baseline_server, cores, protocol)
-        if not args.skip_voltgate:
-            for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
-                yield protocol, "voltgate", kind, partial(voltgate_server, kind, cores, tags)
+        for round_ in range(1, args.rounds + 1):
+            if not args.skip_baseline:
+                yield (
+                    protocol,
+                    round_,
+                    "baseline",
+                    "none",
+                    partial(baseline_server, cores, protocol),
+                )
+            if not args.skip_voltgate:
+                for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
+                    yield (
+                        protocol,
+                        round_,
+                        "voltgate",
+                        kind,
+                        partial(voltgate_server, kind, cores, tags),
+                    )
 
 
 async def bench_server(
@@ -214,8 +235,13 @@ def main(argv: list[str] | None = None) -> int:
         "settings": vars(args) | {"output": str(args.output) if args.output else None},
         "runs": [],
     }
-    for protocol, name, database, start in servers_to_run(args, server_cores):
+    if args.rounds < 1:
+        print("--rounds must be at least 1", file=sys.stderr)
+        return 2
+    for protocol, round_, name, database, start in servers_to_run(args, server_cores):
         title = f"{name} ({database})" if protocol == "1.6" else f"{name} ({database}, {protocol})"
+        if args.rounds > 1:
+            title += f", round {round_} of {args.rounds}"
         print(f"{title}:", flush=True)
         try:
             with start() as server:
@@ -223,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # report and go on with the other servers
             print(f"  failed: {exc}", file=sys.stderr)
             run = {"error": str(exc)}
-        results["runs"].append({"server": name, "database": database, "protocol": protocol, **run})
+        results["runs"].append(
+            {"server": name, "database": database, "protocol": protocol, "round": round_, **run}
+        )
     output = args.output or RESULTS_DIR / f"{started:%Y%m%d-%H%M%S}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, indent=2) + "\n")

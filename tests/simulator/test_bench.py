@@ -107,7 +107,7 @@ def test_run_both_protocols_gets_fresh_servers_per_protocol(
     the default stays 1.6."""
     run = bench["run"]
     args = run.parse_args(["--protocol", "both", "--databases", "sqlite"])
-    plan = [(p, name, db) for p, name, db, _ in run.servers_to_run(args, None)]
+    plan = [(p, name, db) for p, _, name, db, _ in run.servers_to_run(args, None)]
     assert plan == [
         ("1.6", "baseline", "none"),
         ("1.6", "voltgate", "sqlite"),
@@ -115,6 +115,40 @@ def test_run_both_protocols_gets_fresh_servers_per_protocol(
         ("2.0.1", "voltgate", "sqlite"),
     ]
     assert run.parse_args([]).protocol == "1.6"
+
+
+def test_rounds_take_turns_and_the_verdict_is_their_median(
+    bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--rounds 3` runs baseline and Voltgate in turn three times; each ratio is taken
+    against the baseline of its own round (a machine that slows down between runs moves
+    both), and the verdict is the median of the rounds."""
+    run = bench["run"]
+    args = run.parse_args(["--rounds", "3", "--databases", "sqlite"])
+    plan = [(k, name) for _, k, name, _, _ in run.servers_to_run(args, None)]
+    assert plan == [(k, name) for k in (1, 2, 3) for name in ("baseline", "voltgate")]
+    pairs = [(1000, 4000, 150), (500, 2600, 280), (1000, 6000, 140)]  # round 2: a slow minute
+    results = {
+        "machine": {"nproc": 2, "cpu_model": "test", "memory_gib": 1, "python": "3.11"},
+        "cores": {"server": [0], "loadgen": [1]},
+        "runs": [
+            run_
+            for k, (base, volt, cpu) in enumerate(pairs, start=1)
+            for run_ in (
+                {"server": "baseline", "database": "none", "round": k,
+                 "saturation": _saturation(base, 800)},
+                {"server": "voltgate", "database": "sqlite", "round": k,
+                 "saturation": _saturation(volt, cpu)},
+            )
+        ],
+    }  # fmt: skip
+    bench["report"].print_report(results)
+    out = capsys.readouterr().out
+    assert "voltgate (sqlite) #2" in out
+    assert "voltgate (sqlite), median of 3 rounds:" in out
+    assert "CPU per MeterValues incl. storage 150 µs (<= 150): met (rounds: 150, 280, 140)" in out
+    assert "throughput 5.2x the baseline (>= 5x): met" in out
+    assert "(rounds: 4.0x, 5.2x, 6.0x)" in out
 
 
 def _saturation(msg_per_s: float, cpu_us: float) -> dict[str, Any]:
