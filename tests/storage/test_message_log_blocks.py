@@ -15,6 +15,7 @@ from voltgate.domain.services import Services
 from voltgate.storage.committer import Committer
 from voltgate.storage.message_log_repos import (
     BLOCKS_PER_READ,
+    COMPRESS_FROM,
     FRAMES_PER_BLOCK,
     decode_frames,
     encode_frames,
@@ -44,6 +45,20 @@ def test_a_block_keeps_every_field_exactly() -> None:
         LoggedFrame("CP-1", early, FROM, FrameType.MALFORMED, None, None, "é", 1, False),
     ]  # fmt: skip
     assert decode_frames("CP-1", encode_frames(frames)) == frames
+
+
+def test_small_blocks_are_stored_as_they_are_and_large_ones_compressed() -> None:
+    """A block of one frame skips zlib (its set-up would cost more than it saves); a block
+    of a loaded station's conversation is stored in a fraction of its size. Both read back."""
+    clock = FakeClock()
+    text = '[2,"m1","MeterValues",{"connectorId":1,"meterValue":[]}]'
+    one = [frame(clock, 1, frame_text=text)]
+    many = [frame(clock, n, frame_text=text.replace("m1", f"m{n}")) for n in range(200)]
+    small, large = encode_frames(one), encode_frames(many)
+    assert len(small) < COMPRESS_FROM and text.encode() in small
+    assert len(large) < sum(len(f.frame_text) for f in many) / 4
+    assert decode_frames("CP-1", small) == one
+    assert decode_frames("CP-1", large) == many
 
 
 async def test_frames_of_one_write_are_one_block_per_station(

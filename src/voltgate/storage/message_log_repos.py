@@ -3,7 +3,7 @@
 Theory of operation
 -------------------
 A station's frames of one flush are stored as one row of `message_log_blocks`: its frames
-in wire order, encoded with msgpack and compressed (`encode_frames`), at most
+in wire order, encoded with msgpack and, unless small, compressed (`encode_frames`), at most
 `FRAMES_PER_BLOCK` of them. Under load a flush holds dozens of frames per station, so a
 block replaces dozens of rows, each with its own insert, index entry and bound parameters
 (docs/adr/0006-message-log.md, "Blocks"). The rows are deferred (`Executor.defer`) like
@@ -43,6 +43,12 @@ COMPRESSION_LEVEL = 1
 """zlib's fastest level: the frames of a block repeat each other (the same actions, keys
 and units), so level 1 already stores a MeterValues conversation in about a tenth of its
 text, for ~1 µs of CPU a frame; higher levels cost several times that for ~15 % less."""
+COMPRESS_FROM = 4096
+"""Blocks whose frames encode shorter than this are stored uncompressed: setting up a zlib
+compressor costs ~80-90 µs (its buffers), which a block of one or two frames, the usual
+block under light load, would pay for saving a few hundred bytes. Under load a block holds
+tens of kilobytes and compresses about tenfold."""
+_ZLIB_HEADER = 0x78
 BLOCKS_PER_READ = 8
 """Blocks read by the first query of a page (a block under load holds dozens of frames);
 each further query reads twice as many, up to `MAX_BLOCKS_PER_READ` (under light load a
@@ -72,7 +78,7 @@ def micros(at: datetime) -> int:
 
 def encode_frames(frames: Sequence[LoggedFrame]) -> bytes:
     """One block's stored form: `frames` (of one station, in wire order) as msgpack,
-    compressed with zlib at level 1 (`COMPRESSION_LEVEL`)."""
+    compressed with zlib at level 1 (`COMPRESSION_LEVEL`) from `COMPRESS_FROM` bytes."""
     packed = _encoder.encode(
         [
             (
@@ -82,6 +88,8 @@ def encode_frames(frames: Sequence[LoggedFrame]) -> bytes:
             for f in frames
         ]
     )  # fmt: skip
+    if len(packed) < COMPRESS_FROM:
+        return packed
     return zlib.compress(packed, COMPRESSION_LEVEL)
 
 
@@ -91,7 +99,9 @@ def decode_frames(station_id: str, data: bytes) -> list[LoggedFrame]:
 
 
 def _unpack(data: bytes) -> list[_StoredFrame]:
-    return _decoder.decode(zlib.decompress(data))
+    # zlib's stream (a 32 KiB window) starts with 0x78; msgpack's array header is 0x90-0x9f,
+    # 0xdc or 0xdd.
+    return _decoder.decode(zlib.decompress(data) if data[0] == _ZLIB_HEADER else data)
 
 
 def _logged(station_id: str, stored: _StoredFrame) -> LoggedFrame:
