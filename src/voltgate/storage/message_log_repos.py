@@ -93,6 +93,23 @@ def encode_frames(frames: Sequence[LoggedFrame]) -> bytes:
     return zlib.compress(packed, COMPRESSION_LEVEL)
 
 
+def blocks_of(frames: Sequence[LoggedFrame]) -> list[list[LoggedFrame]]:
+    """`frames` cut into blocks: each station's frames in their order, at most
+    `FRAMES_PER_BLOCK` a block, stations in the order they first appear."""
+    by_station: dict[str, list[LoggedFrame]] = {}
+    for frame in frames:
+        found = by_station.get(frame.station_id)
+        if found is None:
+            by_station[frame.station_id] = [frame]
+        else:
+            found.append(frame)
+    return [
+        station[start : start + FRAMES_PER_BLOCK]
+        for station in by_station.values()
+        for start in range(0, len(station), FRAMES_PER_BLOCK)
+    ]
+
+
 def decode_frames(station_id: str, data: bytes) -> list[LoggedFrame]:
     """The frames of a block, as `encode_frames` stored them."""
     return [_logged(station_id, stored) for stored in _unpack(data)]
@@ -160,19 +177,10 @@ class SqlMessageLog:
         self._sql = sql
 
     def add(self, frames: Sequence[LoggedFrame]) -> None:
-        by_station: dict[str, list[LoggedFrame]] = {}
-        for frame in frames:
-            found = by_station.get(frame.station_id)
-            if found is None:
-                by_station[frame.station_id] = [frame]
-            else:
-                found.append(frame)
         statement = self._sql.add
-        for station_id, station_frames in by_station.items():
-            for start in range(0, len(station_frames), FRAMES_PER_BLOCK):
-                block = station_frames[start : start + FRAMES_PER_BLOCK]
-                row = (station_id, block[0].at, block[-1].at, len(block), encode_frames(block))
-                self._db.defer(statement, statement.convert(row))
+        for block in blocks_of(frames):
+            row = (block[0].station_id, block[0].at, block[-1].at, len(block), encode_frames(block))
+            self._db.defer(statement, statement.convert(row))
 
     def list(self, query: MessageQuery) -> list[LogEntry]:
         wanted = query.page.fetch

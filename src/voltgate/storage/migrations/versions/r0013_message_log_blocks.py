@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from voltgate.domain.message_log import Direction, FrameType, LoggedFrame
-from voltgate.storage.message_log_repos import FRAMES_PER_BLOCK, decode_frames, encode_frames
+from voltgate.storage.message_log_repos import blocks_of, decode_frames, encode_frames
 
 revision = "0013"
 down_revision = "0012"
@@ -74,22 +74,17 @@ def upgrade() -> None:
     op.create_index("ix_message_log_blocks_last_at", "message_log_blocks", ["last_at"])
     connection = op.get_bind()
     for chunk in _chunks(connection, sa.select(_rows.c.id, *_FRAME_COLUMNS), _rows.c.id):
-        # Grouped per station within a chunk of consecutive rows: block ids then grow with
-        # the frames' ids for every station, as the log's pages need.
-        by_station: dict[str, list[LoggedFrame]] = {}
-        for row in chunk:
-            frame = _frame(row[1:])
-            by_station.setdefault(frame.station_id, []).append(frame)
+        # Blocks of a chunk of consecutive rows: block ids then grow with the frames' ids
+        # for every station, as the log's pages need.
         blocks = [
             {
-                "station_id": station_id,
+                "station_id": block[0].station_id,
                 "first_at": block[0].at,
                 "last_at": block[-1].at,
                 "frame_count": len(block),
                 "frames": encode_frames(block),
             }
-            for station_id, frames in by_station.items()
-            for block in _split(frames)
+            for block in blocks_of([_frame(row[1:]) for row in chunk])
         ]
         connection.execute(sa.insert(_blocks), blocks)
     op.drop_index("ix_message_log_station_id_id", "message_log")
@@ -155,8 +150,3 @@ def _frame(values: Sequence[Any]) -> LoggedFrame:
         station_id, at_utc, Direction(direction), FrameType(kind), unique_id, action, text,
         size, bool(truncated),
     )  # fmt: skip
-
-
-def _split(frames: list[LoggedFrame]) -> Iterator[list[LoggedFrame]]:
-    for start in range(0, len(frames), FRAMES_PER_BLOCK):
-        yield frames[start : start + FRAMES_PER_BLOCK]
