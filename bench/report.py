@@ -241,7 +241,8 @@ def _print_targets(runs: list[dict[str, Any]], protocol: str) -> None:
             )
             verdicts.append(
                 f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
-                f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {_num(median(cpus))} µs "
+                f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message "
+                f"{_num(median(cpus) if cpus else None)} µs "
                 f"vs {_num(base_cpu)} µs for the baseline"
                 f"{_each(ratios, several, '{:.1f}x')}"
             )
