@@ -6,15 +6,14 @@ of our model, and connectorId 0 is the station itself (OCPP 1.6 §7.7 StatusNoti
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from voltgate.domain.authorization import AuthStatus, TokenDecision
-from voltgate.domain.meter import MeterSample, sample
 from voltgate.domain.stations import BootInfo, Registration, StatusReport
 from voltgate.domain.transactions import StartRequest, StopRequest
 from voltgate.handlers.boot import after_boot
 from voltgate.handlers.router import Context, Router
+from voltgate.handlers.samples import v16_samples
 from voltgate.ocpp import wire
 from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.v16 import messages as m
@@ -57,23 +56,6 @@ def id_tag_info(decision: TokenDecision) -> m.IdTagInfo:
         expiry_date=decision.expiry,
         parent_id_tag=decision.parent_id_tag,
     )
-
-
-def _samples(meter_values: Iterable[m.MeterValue]) -> list[MeterSample]:
-    return [
-        sample(
-            at=mv.timestamp,
-            value=sv.value,
-            context=sv.context,
-            format=sv.format,
-            measurand=sv.measurand,
-            phase=sv.phase,
-            location=sv.location,
-            unit=sv.unit,
-        )
-        for mv in meter_values
-        for sv in mv.sampled_value
-    ]
 
 
 @router.on("BootNotification")
@@ -169,7 +151,7 @@ async def stop_transaction(
             meter_stop_wh=req.meter_stop,
             timestamp=req.timestamp,
             reason=req.reason,
-            samples=_samples(req.transaction_data or ()),
+            samples=v16_samples(req.transaction_data or ()),
         ),
     )
     info = id_tag_info(decision) if decision is not None else None
@@ -180,7 +162,7 @@ async def stop_transaction(
 async def meter_values(ctx: Context, req: m.MeterValuesRequest) -> m.MeterValuesResponse:
     evse_id, connector_id = _evse(req.connector_id)
     await ctx.services.transactions.meter_values(
-        ctx.station_id, evse_id, connector_id, req.transaction_id, _samples(req.meter_value)
+        ctx.station_id, evse_id, connector_id, req.transaction_id, v16_samples(req.meter_value)
     )
     return m.MeterValuesResponse()
 

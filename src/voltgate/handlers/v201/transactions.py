@@ -7,41 +7,13 @@ content: a station cannot undo a transaction it already runs, so nothing here re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import msgspec
-
-from voltgate.domain.meter import MeterSample, normalise_number
 from voltgate.domain.transaction_events import TransactionEventReport, TxEventType
 from voltgate.handlers.router import Context
+from voltgate.handlers.samples import v201_samples
 from voltgate.handlers.v201 import base
 from voltgate.ocpp.v201 import messages as m
 
 _EMPTY_METER_VALUES = m.MeterValuesResponse()
-
-
-def samples(meter_values: Iterable[m.MeterValue]) -> list[MeterSample]:
-    """The domain samples of 2.0.1 MeterValueType elements (J01, 2.0.1 part 2 §2.50)."""
-    return [
-        normalise_number(
-            mv.timestamp,
-            sv.value,
-            multiplier=0 if sv.unit_of_measure is None else sv.unit_of_measure.multiplier or 0,
-            measurand=sv.measurand,
-            phase=sv.phase,
-            location=sv.location,
-            context=sv.context,
-            unit=None if sv.unit_of_measure is None else sv.unit_of_measure.unit,
-            signed_data=_signed(sv.signed_meter_value),
-        )
-        for mv in meter_values
-        for sv in mv.sampled_value
-    ]
-
-
-def _signed(value: m.SignedMeterValue | None) -> str | None:
-    """A signed meter value kept whole (data, signing and encoding method, public key)."""
-    return None if value is None else msgspec.json.encode(value).decode()
 
 
 def report(req: m.TransactionEventRequest) -> TransactionEventReport:
@@ -64,7 +36,7 @@ def report(req: m.TransactionEventRequest) -> TransactionEventReport:
         evse_id=None if evse is None else evse.id,
         connector_id=None if evse is None else evse.connector_id,
         token=None if req.id_token is None else base.id_token(req.id_token),
-        samples=samples(req.meter_value or ()),
+        samples=v201_samples(req.meter_value or ()),
     )
 
 
@@ -86,6 +58,6 @@ async def meter_values(ctx: Context, req: m.MeterValuesRequest) -> m.MeterValues
     exactly once like 1.6 MeterValues without a transactionId."""
     evse_id, connector_id = base.evse(req.evse_id)
     await ctx.services.transactions.meter_values(
-        ctx.station_id, evse_id, connector_id, None, samples(req.meter_value)
+        ctx.station_id, evse_id, connector_id, None, v201_samples(req.meter_value)
     )
     return _EMPTY_METER_VALUES
