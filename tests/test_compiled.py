@@ -34,8 +34,7 @@ def listed_modules() -> set[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     hook = config["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]["mypyc"]
     return {
-        path.removeprefix("/src/").removesuffix(".py").replace("/", ".")
-        for path in hook["include"]
+        path.removeprefix("/src/").removesuffix(".py").replace("/", ".") for path in hook["include"]
     }
 
 

@@ -98,9 +98,8 @@ def command_send(
       voltgate command send CP-1 start --body '{"idTag": "04A1B2C3", "evseId": 1}'
       voltgate command send CP-2 raw --body @get-base-report.json
     """
-    path = (
-        f"/api/v1/stations/{quote(station_id, safe='')}/commands/{quote(name, safe='')}"
-        + ("?async=true" if run_async else "")
+    path = f"/api/v1/stations/{quote(station_id, safe='')}/commands/{quote(name, safe='')}" + (
+        "?async=true" if run_async else ""
     )
     record = _post(api_url, api_key, path, _body(body), timeout)
     _finish(record, run_async, as_json)

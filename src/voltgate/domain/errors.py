@@ -169,6 +169,8 @@ class Conflict(DomainError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+
+
 class SecretSetting(InvalidCommand):
     """The command would set a station's password, which only the password rotation may
     do: a command record keeps its payload, and a password is never stored in clear

@@ -470,6 +470,8 @@ class ReservationRepository(Protocol):
 
     def list(self, query: ReservationQuery) -> list[Reservation]:
         """Reservations, newest first, before the cursor, filtered (up to ``limit + 1``)."""
+
+
 class CustomerRepository(Protocol):
     """Customers, contracts, gateways, devices and EV charging information
     (`domain.customers`).
@@ -581,6 +583,8 @@ class CustomerRepository(Protocol):
 
     def delete_ev_info(self, device_id: int) -> bool:
         """Delete the device's EV charging information; True when there was some."""
+
+
 class StationModelRepository(Protocol):
     """The station model catalog (`domain.station_models`). Models are never deleted."""
 
@@ -620,6 +624,8 @@ class StationConfigurationRepository(Protocol):
 
     def replace(self, station_id: str, states: Sequence[KeyState]) -> None:
         """Make `states` the station's key states (those of other keys are removed)."""
+
+
 class MessageLogRepository(Protocol):
     """The per-station log of OCPP frames (`domain.message_log`)."""
 

@@ -222,4 +222,3 @@ def apply_model_layout(
         if values or connectors is not None:
             _change(repos, station_id, slot.evse_id, EvseChange(values, connectors), now,
                     created=created)  # fmt: skip
-

@@ -20,6 +20,7 @@ from voltgate.ocpp.errors import OcppVersion
 
 LOG_TYPE = {c.LogType.DIAGNOSTICS: "DiagnosticsLog", c.LogType.SECURITY: "SecurityLog"}
 
+
 def update_16(command: c.UpdateFirmware, context: c.BuildContext) -> tuple[str, Payload]:
     """§5.19 UpdateFirmware; with a certificate and signature the whitepaper's
     SignedUpdateFirmware (which alone has an install time)."""
