@@ -252,7 +252,3 @@ def _normalised_value(value: str, unit: str | None) -> tuple[float | None, str |
     if not math.isfinite(number):
         return None, unit
     return number, base_unit
-
-
-sample = normalise
-"""Alias used by the handlers: build a `MeterSample` from one reported sampled value."""
