@@ -221,8 +221,8 @@ def _print_targets(runs: list[dict[str, Any]], protocol: str) -> None:
         verdicts = []
         saturated = [r for r in rounds if "saturation" in r]
         cpus = [c for r in saturated if (c := storage_cpu_us(r["saturation"])) is not None]
-        if cpus:
-            cpu = median(cpus)
+        cpu = median(cpus) if cpus else None
+        if cpu is not None:
             verdicts.append(
                 f"CPU per {message} incl. storage {_num(cpu)} µs "
                 f"(<= {target_cpu:.0f}): {_verdict(cpu <= target_cpu)}{_each(cpus, several)}"
@@ -241,8 +241,7 @@ def _print_targets(runs: list[dict[str, Any]], protocol: str) -> None:
             )
             verdicts.append(
                 f"throughput {ratio:.1f}x the baseline (>= {TARGET_RATIO:.0f}x): "
-                f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message "
-                f"{_num(median(cpus) if cpus else None)} µs "
+                f"{_verdict(ratio >= TARGET_RATIO)}; CPU per message {_num(cpu)} µs "
                 f"vs {_num(base_cpu)} µs for the baseline"
                 f"{_each(ratios, several, '{:.1f}x')}"
             )

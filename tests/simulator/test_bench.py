@@ -151,7 +151,26 @@ def test_rounds_take_turns_and_the_verdict_is_their_median(
     assert "(rounds: 4.0x, 5.2x, 6.0x)" in out
 
 
-def _saturation(msg_per_s: float, cpu_us: float) -> dict[str, Any]:
+def test_a_run_without_the_servers_cpu_still_gets_its_throughput_verdict(
+    bench: dict[str, ModuleType], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When psutil could not read the server's CPU (None), the report leaves the CPU verdict
+    out and prints "-" for it, instead of failing on the median of no figures."""
+    results = {
+        "machine": {"nproc": 2, "cpu_model": "test", "memory_gib": 1, "python": "3.11"},
+        "cores": {"server": [0], "loadgen": [1]},
+        "runs": [
+            {"server": "baseline", "database": "none", "saturation": _saturation(1000, 800)},
+            {"server": "voltgate", "database": "sqlite", "saturation": _saturation(6000, None)},
+        ],
+    }
+    bench["report"].print_report(results)
+    out = capsys.readouterr().out
+    assert "CPU per MeterValues incl. storage" not in out
+    assert "throughput 6.0x the baseline (>= 5x): met; CPU per message - µs vs 800 µs" in out
+
+
+def _saturation(msg_per_s: float, cpu_us: float | None) -> dict[str, Any]:
     return {
         "stations": 100,
         "messages_per_s": msg_per_s,
