@@ -108,7 +108,9 @@ async def open_services(
     on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:
         database = Database.connect(
-            settings.database_url, sqlite_checkpoint_pages=settings.sqlite_checkpoint_pages
+            settings.database_url,
+            sqlite_checkpoint_pages=settings.sqlite_checkpoint_pages,
+            sqlite_fold_every=settings.sqlite_fold_changes,
         )
         stack.push_async_callback(database.dispose)
         committer = await stack.enter_async_context(

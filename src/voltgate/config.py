@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from voltgate.domain.certificates import CertificateIdentity
 from voltgate.domain.message_log import MessageLogMode
-from voltgate.storage.database import DEFAULT_CHECKPOINT_PAGES
+from voltgate.storage.database import DEFAULT_CHECKPOINT_PAGES, FOLD_EVERY_CHANGES
 
 DEFAULT_CA_DIR = Path("voltgate-ca")
 
@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     commit_max_batch: int = Field(default=256, ge=1)
     commit_linger_ms: float = Field(default=0.0, ge=0)
     sqlite_checkpoint_pages: int = Field(default=DEFAULT_CHECKPOINT_PAGES, ge=100)
+    sqlite_fold_changes: int = Field(default=FOLD_EVERY_CHANGES, ge=100)
 
     # Station admission (OCPP security profile 1 on `ocpp_port`)
     unknown_stations: UnknownStations = UnknownStations.REJECT

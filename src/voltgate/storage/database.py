@@ -32,6 +32,7 @@ from sqlalchemy.pool import StaticPool
 
 from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.repositories import SqlRepositories
+from voltgate.storage.sql import Compiled
 from voltgate.storage.statements import Statements
 from voltgate.storage.wal_sync import WalSyncer
 from voltgate.storage.writer import WriterThread
@@ -60,6 +61,18 @@ changed: the pages every commit touches again (the transactions' rows, the newes
 the meter and message log indexes) are copied once per checkpoint rather than once per
 SQLite's default 1,000 pages. Less CPU per message under load, a longer pause for the
 commit that checkpoints, a larger WAL file: measured in docs/adr/0003-hot-path.md §14."""
+
+
+FOLD_EVERY_CHANGES = 20_000
+"""Row changes on the writer's SQLite connection between two folds of `meter_values_recent`
+into `meter_value_index` (`storage.tables`).
+
+A fold adds each transaction's queued entries to the index together, so the index's hot
+leaf of a transaction is written once per fold rather than once per MeterValues; the
+queue's rows must meanwhile be scanned to list a transaction's readings. A 1.6 MeterValues
+changes about four rows (its reading, the queue, registers, the message log), so the queue
+holds about 5,000 readings at most: a fold takes a few milliseconds, and listing a
+transaction's readings scans at most that many short rows."""
 
 
 def sqlite_engine(
@@ -139,6 +152,7 @@ class Database:
         *,
         sqlite_busy_timeout_ms: int = 5000,
         sqlite_checkpoint_pages: int = DEFAULT_CHECKPOINT_PAGES,
+        sqlite_fold_every: int = FOLD_EVERY_CHANGES,
     ) -> None:
         self.url = url
         self.dialect_name = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql"
@@ -154,6 +168,9 @@ class Database:
         self._repos: SqlRepositories | None = None
         # SQLite: the open transactions the writer has read or written (see the module).
         self._open: OpenTransactions | None = None
+        # SQLite: `total_changes` of the writer's connection at its last fold.
+        self._fold_every = sqlite_fold_every
+        self._folded_at = 0
         self._pg_conn: AsyncConnection | None = None
         self._pg_lock = asyncio.Lock()
         if self.dialect_name == "sqlite":
@@ -179,6 +196,7 @@ class Database:
         *,
         sqlite_busy_timeout_ms: int = 5000,
         sqlite_checkpoint_pages: int = DEFAULT_CHECKPOINT_PAGES,
+        sqlite_fold_every: int = FOLD_EVERY_CHANGES,
     ) -> Database:
         """Open (lazily) the database at `url`; see the module docstring for the schemes.
 
@@ -187,11 +205,14 @@ class Database:
             sqlite_busy_timeout_ms: how long SQLite waits for another writer's lock before
                 the committer sees "database is locked" (and retries).
             sqlite_checkpoint_pages: WAL pages between checkpoints (`DEFAULT_CHECKPOINT_PAGES`).
+            sqlite_fold_every: row changes between folds of the readings' index
+                (`FOLD_EVERY_CHANGES`).
         """
         return cls(
             normalise_url(url),
             sqlite_busy_timeout_ms=sqlite_busy_timeout_ms,
             sqlite_checkpoint_pages=sqlite_checkpoint_pages,
+            sqlite_fold_every=sqlite_fold_every,
         )
 
     def describe(self) -> str:
@@ -281,13 +302,17 @@ class Database:
             repos = self._repos = SqlRepositories(conn, self._statements, kept)
             if kept is not None:
                 kept.reset()  # another connection: its own data_version
+            self._folded_at = 0  # another connection: its own count of changes
         repos.reset()
+        fold = self._statements.mv_fold
         try:
             with conn.begin():
                 if kept is not None:
                     kept.begin(dbapi)
                 result = batch(repos)
                 repos.executor.flush()  # deferred writes go out before the commit
+                if fold is not None:
+                    self._fold_when_due(repos, fold, dbapi)
         except BaseException:
             if kept is not None:
                 kept.clear()  # it may hold what was rolled back (or never committed)
@@ -295,6 +320,17 @@ class Database:
         finally:
             repos.executor.discard()  # left over only when the batch failed
         return result
+
+    def _fold_when_due(
+        self, repos: SqlRepositories, fold: tuple[Compiled, Compiled], dbapi: Any
+    ) -> None:
+        """SQLite: once `sqlite_fold_every` rows changed since the last time, move the queued
+        index entries of readings into the index, in the batch's transaction."""
+        if dbapi.total_changes - self._folded_at < self._fold_every:
+            return
+        for statement in fold:
+            repos.executor.run(statement, {})
+        self._folded_at = dbapi.total_changes
 
     def _close_sqlite(self) -> None:
         assert self._sync is not None

@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -327,11 +328,38 @@ class Statements:
             if dialect.name == "postgresql"
             else None
         )
-        self.mv_list = c(
-            select(*mv_columns)
-            .where(mv.c.transaction_id == bindparam("tx"))
-            .order_by(mv.c.at, mv.c.key)
-        )
+        tx_id = bindparam("tx", type_=Integer())
+        if dialect.name == "sqlite":
+            # A transaction's rows are named in `meter_value_index`, or, until the writer
+            # folds them in, in `meter_values_recent` (`storage.tables`).
+            named = union_all(
+                select(t.meter_value_index.c.key).where(
+                    t.meter_value_index.c.transaction_id == tx_id
+                ),
+                select(t.meter_values_recent.c.key).where(
+                    t.meter_values_recent.c.transaction_id == tx_id
+                ),
+            )
+            mv_of_tx = and_(mv.c.key.in_(named), mv.c.transaction_id == tx_id)
+            # The fold: sorted, so that each transaction's entries are added together.
+            recent = t.meter_values_recent
+            self.mv_fold: tuple[Compiled, Compiled] | None = (
+                c(
+                    insert(t.meter_value_index)
+                    .prefix_with("OR IGNORE")
+                    .from_select(
+                        ["transaction_id", "key"],
+                        select(recent.c.transaction_id, recent.c.key).order_by(
+                            recent.c.transaction_id, recent.c.key
+                        ),
+                    )
+                ),
+                c(delete(recent)),
+            )
+        else:
+            mv_of_tx = mv.c.transaction_id == tx_id
+            self.mv_fold = None
+        self.mv_list = c(select(*mv_columns).where(mv_of_tx).order_by(mv.c.at, mv.c.key))
         # Readings outside any transaction (1.6 MeterValues without transactionId, 2.0.1
         # MeterValues): served by the partial index ix_meter_values_unmatched as well.
         self.mv_outside = c(

@@ -208,7 +208,11 @@ meter_values: Table = Table(
     Column("reported_transaction_id", BigInteger()),
     Column("at", UTCDateTime(), nullable=False),
     Column("samples", PackedJson(), nullable=False),
-    Index("ix_meter_values_transaction_id_at", "transaction_id", "at"),
+    # A transaction's readings, found by transaction. PostgreSQL only: on SQLite the
+    # `meter_value_index` below serves the same query (see there).
+    Index("ix_meter_values_transaction_id_at", "transaction_id", "at").ddl_if(
+        dialect="postgresql"
+    ),
     # Only rows naming an unknown transaction (kept for reconciliation) are indexed here.
     Index(
         "ix_meter_values_unmatched",
@@ -217,6 +221,38 @@ meter_values: Table = Table(
         sqlite_where=text("transaction_id IS NULL"),
         postgresql_where=text("transaction_id IS NULL"),
     ),
+)
+
+# SQLite only (migration r0014): which rows of `meter_values` belong to which transaction,
+# written behind the readings rather than with each one. An index on (transaction_id, at)
+# puts each open transaction's newest entries on a leaf page of its own, so on SQLite every
+# commit wrote about one whole 4 KiB page to the WAL per MeterValues for that index alone,
+# two thirds of the commit (docs/adr/0003-hot-path.md §25). Instead, a trigger appends each
+# new row's (transaction_id, key) to `meter_values_recent`, where consecutive rows share a
+# page, and the writer moves those into `meter_value_index` every `storage.database.
+# FOLD_EVERY_CHANGES` row changes, sorted, so that each transaction's entries arrive
+# together. A transaction's readings are the rows named in either table
+# (`Statements.mv_list`). PostgreSQL logs row changes rather than whole pages, so it keeps
+# the plain index.
+SQLITE_ONLY = frozenset({"meter_values_recent", "meter_value_index"})
+"""Tables that exist on SQLite only (the migrations-match-tables test skips them elsewhere)."""
+POSTGRESQL_ONLY = frozenset({"ix_meter_values_transaction_id_at"})
+"""Indexes that exist on PostgreSQL only."""
+
+meter_values_recent: Table = Table(
+    "meter_values_recent",
+    metadata,
+    Column("seq", Integer(), primary_key=True, autoincrement=True),
+    Column("transaction_id", Integer(), nullable=False),
+    Column("key", KEY, nullable=False),
+)
+
+meter_value_index: Table = Table(
+    "meter_value_index",
+    metadata,
+    Column("transaction_id", Integer(), primary_key=True, autoincrement=False),
+    Column("key", KEY, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 station_events: Table = Table(
