@@ -210,9 +210,7 @@ meter_values: Table = Table(
     Column("samples", PackedJson(), nullable=False),
     # A transaction's readings, found by transaction. PostgreSQL only: on SQLite the
     # `meter_value_index` below serves the same query (see there).
-    Index("ix_meter_values_transaction_id_at", "transaction_id", "at").ddl_if(
-        dialect="postgresql"
-    ),
+    Index("ix_meter_values_transaction_id_at", "transaction_id", "at").ddl_if(dialect="postgresql"),
     # Only rows naming an unknown transaction (kept for reconciliation) are indexed here.
     Index(
         "ix_meter_values_unmatched",
