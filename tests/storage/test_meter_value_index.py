@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from voltgate.app import open_services
+from voltgate.config import Settings
 from voltgate.domain.meter import normalise
 from voltgate.domain.ports import Repositories
 from voltgate.domain.services import Services, StartRequest, StopRequest
@@ -174,3 +176,25 @@ async def test_migration_0014_indexes_the_readings_already_stored(database_url: 
     finally:
         await db.dispose()
     await asyncio.to_thread(upgrade, database_url)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_fold_interval_is_the_setting(database_url: str) -> None:
+    """`sqlite_fold_changes` reaches the server's writer: with 100, a few dozen MeterValues
+    are folded into the index as they come; with the default they all wait in the queue."""
+    for fold_changes, folded in ((100, True), (Settings().sqlite_fold_changes, False)):
+        settings = Settings(database_url=database_url, sqlite_fold_changes=fold_changes)
+        async with open_services(settings) as (database, services):
+            station = f"CP-{fold_changes}"
+            await services.stations.add(station, None)
+            started = await services.transactions.start(station, StartRequest(1, 1, "T", 0, T0))
+            before = await _queued_and_indexed(database)
+            for i in range(1, 41):
+                at = T0 + timedelta(seconds=10 * i)
+                await services.transactions.meter_values(
+                    station, 1, 1, started.transaction_id, [normalise(at, str(i))]
+                )
+            queued, indexed = await _queued_and_indexed(database)
+            assert (indexed > before[1]) is folded
+            assert queued + indexed == before[0] + before[1] + 40
+            assert len(await services.transactions.readings(started.transaction_id)) == 40
