@@ -70,10 +70,9 @@ into `meter_value_index` (`storage.tables`).
 A fold adds each transaction's queued entries to the index together, so the index's hot
 leaf of a transaction is written once per fold rather than once per MeterValues; the
 queue's rows must meanwhile be scanned to list a transaction's readings. A 1.6 MeterValues
-changes about four rows (its reading, the queue, registers, the message log), so the queue
-holds about 5,000 readings at most: folding 5,000 entries of 1,000 transactions into an
-index of 200,000 took ~13 ms, and listing a transaction's readings scans at most that many
-short rows."""
+changes four rows (its reading, its queue entry, the transaction's and the EVSE's
+registers; the message log adds a few per flush), so the queue holds at most about 5,000
+readings, a fold of a few milliseconds (docs/adr/0003-hot-path.md §25)."""
 
 
 def sqlite_engine(
@@ -305,15 +304,14 @@ class Database:
                 kept.reset()  # another connection: its own data_version
             self._folded_at = 0  # another connection: its own count of changes
         repos.reset()
-        fold = self._statements.mv_fold
         try:
             with conn.begin():
                 if kept is not None:
                     kept.begin(dbapi)
                 result = batch(repos)
                 repos.executor.flush()  # deferred writes go out before the commit
-                if fold is not None:
-                    self._fold_when_due(repos, fold, dbapi)
+                if self._statements.mv_fold is not None:
+                    self._fold_when_due(repos, self._statements.mv_fold, dbapi)
         except BaseException:
             if kept is not None:
                 kept.clear()  # it may hold what was rolled back (or never committed)

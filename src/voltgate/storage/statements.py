@@ -340,6 +340,7 @@ class Statements:
                     t.meter_values_recent.c.transaction_id == tx_id
                 ),
             )
+            # The row's own transaction_id has the last word, should an entry ever go stale.
             mv_of_tx = and_(mv.c.key.in_(named), mv.c.transaction_id == tx_id)
             # The fold: sorted, so that each transaction's entries are added together.
             recent = t.meter_values_recent

@@ -227,20 +227,19 @@ meter_values: Table = Table(
 # commit wrote about one whole 4 KiB page to the WAL per MeterValues for that index alone,
 # two thirds of the commit (docs/adr/0003-hot-path.md §25). Instead, a trigger appends each
 # new row's (transaction_id, key) to `meter_values_recent`, where consecutive rows share a
-# page, and the writer moves those into `meter_value_index` every `storage.database.
-# FOLD_EVERY_CHANGES` row changes, sorted, so that each transaction's entries arrive
-# together. A transaction's readings are the rows named in either table
-# (`Statements.mv_list`). PostgreSQL logs row changes rather than whole pages, so it keeps
-# the plain index.
+# page, and the writer moves those into `meter_value_index` every so many row changes
+# (`storage.database.FOLD_EVERY_CHANGES`), sorted, so that each transaction's entries
+# arrive together. A transaction's readings are the rows named in either table
+# (`Statements.mv_list`). PostgreSQL keeps the plain index (ADR 0003 §25 says why).
 SQLITE_ONLY = frozenset({"meter_values_recent", "meter_value_index"})
 """Tables that exist on SQLite only (the migrations-match-tables test skips them elsewhere)."""
 POSTGRESQL_ONLY = frozenset({"ix_meter_values_transaction_id_at"})
 """Indexes that exist on PostgreSQL only."""
 
+# A heap in insertion order (SQLite's rowid): it is only ever scanned and emptied whole.
 meter_values_recent: Table = Table(
     "meter_values_recent",
     metadata,
-    Column("seq", Integer(), primary_key=True, autoincrement=True),
     Column("transaction_id", Integer(), nullable=False),
     Column("key", KEY, nullable=False),
 )

@@ -1,11 +1,9 @@
 """SQLite: a transaction's readings are indexed behind the writes, not with each one.
 
-The index on `meter_values (transaction_id, at)` put each open transaction's newest entries
-on a leaf page of its own, so every commit wrote about one 4 KiB page to the WAL per
-MeterValues for that index alone. A trigger now appends each row's (transaction_id, key)
-to `meter_values_recent`, and the writer moves those rows into `meter_value_index` in
-sorted runs (`storage.tables`, docs/adr/0003-hot-path.md §25). PostgreSQL keeps its index:
-nothing changes there.
+The index on `meter_values (transaction_id, at)` gives way to a queue filled by triggers and
+an index table the writer folds it into (`storage.tables`, docs/adr/0003-hot-path.md §25);
+the readings already stored are indexed here. PostgreSQL keeps its index: nothing changes
+there.
 
 Revision ID: 0014
 Revises: 0013
@@ -53,10 +51,8 @@ def upgrade() -> None:
         return
     op.create_table(
         "meter_values_recent",
-        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("transaction_id", sa.Integer(), nullable=False),
         sa.Column("key", KEY, nullable=False),
-        sa.PrimaryKeyConstraint("seq", name="pk_meter_values_recent"),
     )
     op.create_table(
         "meter_value_index",
