@@ -1,11 +1,15 @@
-"""Multi-row inserts of meter samples, compiled once per row count.
+"""Statements that write many rows at once.
 
-All samples of a message go in ONE statement: one round trip on PostgreSQL, one VM run on
-SQLite. On PostgreSQL, `TrackedInsert` also folds the transaction's register update and the
-EVSE register update into the same statement with data-modifying CTEs, applied only when
-every sample was new: a MeterValues message then costs two round trips (read the
-transaction, write everything) instead of four. Round trips dominate PostgreSQL CPU per
-message (socket send/poll per statement), see docs/adr/0002-storage-units-of-work.md.
+* `MultiInsert`: all samples of a message in ONE statement: one round trip on PostgreSQL,
+  one VM run on SQLite.
+* `TrackedInsert` (PostgreSQL): the same, plus the transaction's register update and the
+  EVSE register update folded into the statement with data-modifying CTEs, applied only
+  when every sample was new: a MeterValues message with several meterValue elements then
+  costs two round trips (read the transaction, write everything) instead of four. Round
+  trips dominate PostgreSQL CPU per message (socket send/poll per statement), see
+  docs/adr/0002-storage-units-of-work.md.
+* `columnar_insert`, `tracked_columnar` (PostgreSQL): deferred writes whose rows of a whole
+  batch go out as ONE statement, each column bound as an array (`sql.Columnar`).
 """
 
 from __future__ import annotations
@@ -13,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, bindparam, case, func, or_, select, update
+from sqlalchemy import Boolean, Float, Integer, Table, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
-from voltgate.storage.sql import Compiled, Processor
+from voltgate.storage.sql import Columnar, Compiled, Processor
 from voltgate.storage.types import UTCDateTime
 
 
@@ -176,3 +180,106 @@ class TrackedInsert(MultiInsert):
                 value = rows[source[0]][source[1]]
             out.append(value if process is None or value is None else process(value))
         return out
+
+
+def _array_types(table: Table, names: Sequence[str], dialect: Dialect) -> list[str]:
+    """``$1::BYTEA[], $2::VARCHAR[], ...``: one array parameter per column of `names`."""
+    return [
+        f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
+        for n, name in enumerate(names, start=1)
+    ]
+
+
+def _binds(table: Table, names: Sequence[str], dialect: Dialect) -> list[Processor]:
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+
+
+def columnar_insert(table: Table, names: Sequence[str], key: str, dialect: Dialect) -> Columnar:
+    """``INSERT ... SELECT * FROM unnest(...) ON CONFLICT (key) DO NOTHING``.
+
+    Rows are inserted in queued order (`unnest` keeps the arrays' order), so of two rows
+    with one key the first is stored, as one `executemany` would.
+    """
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"SELECT * FROM unnest({', '.join(_array_types(table, names, dialect))}) "
+        f"ON CONFLICT ({key}) DO NOTHING"
+    )
+    return Columnar(sql, _binds(table, names, dialect))
+
+
+def tracked_columnar(
+    table: Table,
+    fields: Sequence[str],
+    transactions: Table,
+    registers: Sequence[str],
+    evses: Table,
+    dialect: Dialect,
+) -> Columnar:
+    """`TrackedInsert` for one row per message, a whole batch of messages in one statement.
+
+    A row's columns: `fields` of `table` (its key first), then the transaction's `registers`
+    and its id, then the EVSE's station and EVSE ids, its register (Wh, time) and whether
+    there is one. Each row's register writes apply only if the row was new, as in
+    `TrackedInsert`: of a transaction's new rows the last one's registers are written, of
+    an EVSE's new registers the newest (ties: the later row), kept only if newer than the
+    stored one (`newest_register`). A later row with a key seen earlier in the batch is
+    dropped before sending: it is a retry, which one row at a time would also have left
+    without effect.
+    """
+    assert fields[0] == "key"
+    tx_columns = [f"t_{name}" for name in registers]
+    evse_columns = ["e_station_id", "e_evse_id", "e_wh", "e_at", "e_has_register"]
+    names = [*fields, *tx_columns, "t_id", *evse_columns]
+    arrays = [
+        *_array_types(table, fields, dialect),
+        *(
+            f"${n}::{transactions.c[name].type.compile(dialect=dialect)}[]"
+            for n, name in enumerate([*registers, "id"], start=len(fields) + 1)
+        ),
+        *(
+            f"${n}::{type_}[]"
+            for n, type_ in enumerate(
+                [
+                    evses.c.station_id.type.compile(dialect=dialect),
+                    evses.c.evse_id.type.compile(dialect=dialect),
+                    evses.c.last_register_wh.type.compile(dialect=dialect),
+                    evses.c.last_register_at.type.compile(dialect=dialect),
+                    "BOOLEAN",
+                ],
+                start=len(fields) + len(registers) + 2,
+            )
+        ),
+    ]
+    binds = [
+        *_binds(table, fields, dialect),
+        *_binds(transactions, [*registers, "id"], dialect),
+        *_binds(evses, ["station_id", "evse_id", "last_register_wh", "last_register_at"], dialect),
+        None,
+    ]
+    e = evses.name
+    newer = f"({e}.last_register_at IS NULL OR {e}.last_register_at <= excluded.last_register_at)"
+    sql = (
+        f"WITH u AS (SELECT * FROM unnest({', '.join(arrays)}) WITH ORDINALITY "
+        f"AS u({', '.join(names)}, ord)), "
+        f"inserted AS (INSERT INTO {table.name} ({', '.join(fields)}) "
+        f"SELECT {', '.join(fields)} FROM u "
+        f"ON CONFLICT (key) DO NOTHING RETURNING key), "
+        "new AS (SELECT u.* FROM u JOIN inserted ON u.key = inserted.key), "
+        f"tx_update AS (UPDATE {transactions.name} SET "
+        + ", ".join(f"{name} = n.t_{name}" for name in registers)
+        + " FROM (SELECT DISTINCT ON (t_id) * FROM new ORDER BY t_id, ord DESC) AS n "
+        f"WHERE {transactions.name}.id = n.t_id), "
+        f"evse_update AS (INSERT INTO {e} "
+        "(station_id, evse_id, last_register_wh, last_register_at) "
+        "SELECT DISTINCT ON (e_station_id, e_evse_id) e_station_id, e_evse_id, e_wh, e_at "
+        "FROM new WHERE e_has_register "
+        "ORDER BY e_station_id, e_evse_id, e_at DESC, ord DESC "
+        "ON CONFLICT (station_id, evse_id) DO UPDATE SET "
+        f"last_register_wh = CASE WHEN {newer} THEN excluded.last_register_wh "
+        f"ELSE {e}.last_register_wh END, "
+        f"last_register_at = CASE WHEN {newer} THEN excluded.last_register_at "
+        f"ELSE {e}.last_register_at END) "
+        "SELECT count(*) FROM inserted"
+    )
+    return Columnar(sql, binds, first_of_key=0)

@@ -13,7 +13,9 @@ its suspect flags; absent (None) fields and empty flags are left out::
       "context":"Sample.Periodic","format":"Raw","value_raw":"1500","unit_raw":"Wh",
       "value":1500.0,"unit":"Wh"}, ...]
 
-PostgreSQL stores it as JSONB, so it can be queried (``samples @> '[{"measurand": ...}]'``).
+PostgreSQL stores it as ``json`` (not ``jsonb``, whose parse on insert costs more than
+twice as much: migration 0015), so it can be queried with PostgreSQL's JSON functions, or
+cast (``samples::jsonb @> '[{"measurand": ...}]'``).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def unpack(
 ) -> tuple[tuple[MeterSample, ...], tuple[frozenset[SuspectFlag], ...]]:
     """The samples (taken at `at`) and their flags, from the JSON `pack` made.
 
-    SQLite returns the text; asyncpg returns JSONB already parsed (SQLAlchemy's codec).
+    SQLite returns the text; asyncpg returns it already parsed (SQLAlchemy's JSON codec).
     """
     if isinstance(stored, str | bytes):
         packed = _decode(stored)

@@ -106,6 +106,55 @@ class Compiled:
         return tuple(values)
 
 
+class Columnar:
+    """PostgreSQL: a deferred write sent once per batch with one array per column.
+
+    `Executor.defer` queues rows; `Executor.flush` sends them as ``unnest($1::type[], ...)``
+    in a single execution. Pipelined `executemany` saves the round trips but not
+    PostgreSQL's per-execution work (bind, executor start and end):
+    for the 1.6 MeterValues write, 46-47 µs of PostgreSQL's CPU a row one execution each,
+    against 32-33 µs as arrays (`bench/postgres_write_forms.py`, docs/adr/0003-hot-path.md
+    §26). Built by `bulk.columnar_insert` and `bulk.tracked_columnar`.
+
+    Args:
+        sql: the statement; ``$n`` is the array of column n, rows in queued order.
+        binds: each column's bind processor (None: the value as it is).
+        first_of_key: the column holding the row's key, when a later row with a key seen
+            earlier in the batch must be dropped before sending (`tracked_columnar`).
+    """
+
+    __slots__ = ("_bound", "_first_of_key", "sql")
+
+    def __init__(
+        self, sql: str, binds: Sequence[Processor], *, first_of_key: int | None = None
+    ) -> None:
+        self.sql = sql
+        self._bound = tuple((i, process) for i, process in enumerate(binds) if process is not None)
+        self._first_of_key = first_of_key
+
+    def convert(self, values: Sequence[Any]) -> list[Any]:
+        """One row's values (in column order) converted by the bind processors."""
+        out = list(values)
+        for index, process in self._bound:
+            value = out[index]
+            if value is not None:
+                out[index] = process(value)
+        return out
+
+    def arrays(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """The statement's parameters for `rows`: one list per column."""
+        key = self._first_of_key
+        if key is not None:
+            seen: set[Any] = set()
+            kept = []
+            for row in rows:
+                if row[key] not in seen:
+                    seen.add(row[key])
+                    kept.append(row)
+            rows = kept
+        return [list(column) for column in zip(*rows, strict=True)]
+
+
 class Executor:
     """Runs `Compiled` statements on the DBAPI connection behind `connection`."""
 
@@ -124,13 +173,14 @@ class Executor:
         self._cursor: Any = self._dbapi.cursor()
         # Per statement, its queued rows by key: `defer` keys each row by a serial number,
         # `defer_latest` by the caller's key (a later row replaces the earlier one).
-        self._deferred: dict[Compiled, dict[Hashable, _Deferred]] = {}
+        self._deferred: dict[Compiled | Columnar, dict[Hashable, _Deferred]] = {}
         self._serial = 0
 
-    def defer(self, statement: Compiled, parameters: Sequence[Any]) -> None:
+    def defer(self, statement: Compiled | Columnar, parameters: Sequence[Any]) -> None:
         """Queue a statement whose result nobody reads; it is sent before the next
         statement, or by `flush`. All queued rows of one statement go out as one pipelined
-        `executemany`: on PostgreSQL one round trip for a whole batch of units.
+        `executemany` (a `Columnar` one: as one execution with an array per column): on
+        PostgreSQL one round trip for a whole batch of units.
 
         Rows of the same statement keep their order, and statements go out in the order of
         their first appearance, so rows of different statements may be sent in another order
@@ -159,7 +209,7 @@ class Executor:
         entry = None if rows is None else rows.get(key)
         return None if entry is None else entry[0]
 
-    def has_deferred(self, statement: Compiled) -> bool:
+    def has_deferred(self, statement: Compiled | Columnar) -> bool:
         """Whether rows of `statement` are queued (and not sent yet)."""
         return statement in self._deferred
 
@@ -172,7 +222,10 @@ class Executor:
                 values if converted else statement.convert(values)
                 for values, converted in rows.values()
             ]
-            self._call(self._cursor.executemany, statement, parameters)
+            if isinstance(statement, Columnar):
+                self._call(self._cursor.execute, statement, statement.arrays(parameters))
+            else:
+                self._call(self._cursor.executemany, statement, parameters)
 
     def discard(self) -> None:
         """Drop deferred statements (their transaction was rolled back)."""
@@ -222,7 +275,10 @@ class Executor:
         self._call(self._cursor.execute, statement, parameters)
 
     def _call(
-        self, method: Callable[[str, Any], Any], statement: Compiled, parameters: Any
+        self,
+        method: Callable[[str, Any], Any],
+        statement: Compiled | Columnar,
+        parameters: Any,
     ) -> None:
         try:
             method(statement.sql, parameters)

@@ -32,7 +32,13 @@ from sqlalchemy.engine import Dialect
 
 from voltgate.storage import tables as t
 from voltgate.storage.access_repos import AccessStatements
-from voltgate.storage.bulk import MultiInsert, TrackedInsert, newest_register
+from voltgate.storage.bulk import (
+    MultiInsert,
+    TrackedInsert,
+    columnar_insert,
+    newest_register,
+    tracked_columnar,
+)
 from voltgate.storage.charging_point_repos import ChargingPointStatements
 from voltgate.storage.command_repos import CommandStatements
 from voltgate.storage.customer_repos import CustomerStatements
@@ -41,7 +47,7 @@ from voltgate.storage.message_log_repos import MessageLogStatements
 from voltgate.storage.operator_repos import OperatorStatements
 from voltgate.storage.reservation_repos import ReservationStatements
 from voltgate.storage.security_repos import SecurityStatements
-from voltgate.storage.sql import Compiled
+from voltgate.storage.sql import Columnar, Compiled
 from voltgate.storage.station_model_repos import StationModelStatements
 from voltgate.storage.types import UTCDateTime
 
@@ -322,11 +328,15 @@ class Statements:
             insert(mv).on_conflict_do_nothing(index_elements=[mv.c.key]), list(MV_FIELDS)
         )
         assert self.mv_insert.names == MV_FIELDS
-        # PostgreSQL: samples, transaction registers and EVSE register in one round trip.
+        # PostgreSQL: samples, transaction registers and EVSE register in one round trip;
+        # a message with one meterValue element (nearly all) is deferred, and a batch's such
+        # messages go out as one statement (`sql.Columnar`).
+        postgres = dialect.name == "postgresql"
         self.mv_add_tracked = (
-            TrackedInsert(mv, MV_FIELDS, tx, TX_REGISTERS, e, dialect)
-            if dialect.name == "postgresql"
-            else None
+            TrackedInsert(mv, MV_FIELDS, tx, TX_REGISTERS, e, dialect) if postgres else None
+        )
+        self.mv_add_deferred = (
+            tracked_columnar(mv, MV_FIELDS, tx, TX_REGISTERS, e, dialect) if postgres else None
         )
         tx_id = bindparam("tx", type_=Integer())
         if dialect.name == "sqlite":
@@ -424,9 +434,11 @@ class Statements:
 
         te = t.transaction_events
 
-        def event_insert(fields: tuple[str, ...]) -> Compiled:
+        def event_insert(fields: tuple[str, ...]) -> Compiled | Columnar:
             # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
             columns = ("dedupe_key", *fields)
+            if dialect.name == "postgresql":
+                return columnar_insert(te, columns, "dedupe_key", dialect)
             added = c(
                 insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
                 list(columns),

@@ -196,7 +196,7 @@ transactions: Table = Table(
 )
 
 # One row per meterValue element (one timestamp of one message); its sampled values are
-# packed in `samples` (`storage.samples`): JSONB on PostgreSQL, JSON text on SQLite.
+# packed in `samples` (`storage.samples`): json on PostgreSQL, JSON text on SQLite.
 meter_values: Table = Table(
     "meter_values",
     metadata,

@@ -9,7 +9,8 @@ A MeterValues message with one meterValue element (nearly all) costs:
   EVSE for the whole batch, each batch's rows sent as one ``executemany``
   (`sql.Executor.defer_latest`).
 * PostgreSQL: the transaction is read ahead with the batch's others, and the row insert,
-  register update and EVSE upsert are one deferred statement (`bulk.TrackedInsert`).
+  register update and EVSE upsert are one deferred row of a statement that writes the
+  whole batch's messages at once (`bulk.tracked_columnar`).
 
 Rows map positionally onto the domain dataclasses (`statements.TX_FIELDS`,
 `statements.MV_FIELDS`), which is cheaper than building dicts.
@@ -199,15 +200,17 @@ class SqlMeterValues:
         tx: Transaction,
         register: tuple[float, datetime] | None,
     ) -> None:
-        tracked = self._sql.mv_add_tracked
-        if tracked is None:  # SQLite
+        deferred = self._sql.mv_add_deferred
+        if deferred is None:  # SQLite
             self._add_one_in_process(record, tx, register)
             return
         self._transactions.forget(tx.id)
-        extra = self._tracked_extra(1, tx, register)
-        self._db.defer(
-            tracked.for_rows(1), tracked.tracked_parameters([_record_values(record)], extra)
-        )
+        wh, at = register if register is not None else (None, None)
+        row = (
+            *_record_values(record), *_register_values(tx),
+            tx.station_id, tx.evse_id, wh, at, register is not None,
+        )  # fmt: skip
+        self._db.defer(deferred, deferred.convert(row))
 
     def _add_one_in_process(
         self, record: MeterRecord, tx: Transaction, register: tuple[float, datetime] | None
