@@ -17,7 +17,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Float, Integer, Table, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    Table,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
@@ -182,16 +194,16 @@ class TrackedInsert(MultiInsert):
         return out
 
 
-def _array_types(table: Table, names: Sequence[str], dialect: Dialect) -> list[str]:
-    """``$1::BYTEA[], $2::VARCHAR[], ...``: one array parameter per column of `names`."""
+def _arrays(columns: Sequence[Column[Any]], dialect: Dialect) -> list[str]:
+    """``$1::BYTEA[], $2::VARCHAR[], ...``: one array parameter per column."""
     return [
-        f"${n}::{table.c[name].type.compile(dialect=dialect)}[]"
-        for n, name in enumerate(names, start=1)
+        f"${n}::{column.type.compile(dialect=dialect)}[]"
+        for n, column in enumerate(columns, start=1)
     ]
 
 
-def _binds(table: Table, names: Sequence[str], dialect: Dialect) -> list[Processor]:
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+def _binds(columns: Sequence[Column[Any]], dialect: Dialect) -> list[Processor]:
+    return [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
 
 
 def columnar_insert(table: Table, names: Sequence[str], key: str, dialect: Dialect) -> Columnar:
@@ -200,12 +212,13 @@ def columnar_insert(table: Table, names: Sequence[str], key: str, dialect: Diale
     Rows are inserted in queued order (`unnest` keeps the arrays' order), so of two rows
     with one key the first is stored, as one `executemany` would.
     """
+    columns = [table.c[name] for name in names]
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)}) "
-        f"SELECT * FROM unnest({', '.join(_array_types(table, names, dialect))}) "
+        f"SELECT * FROM unnest({', '.join(_arrays(columns, dialect))}) "
         f"ON CONFLICT ({key}) DO NOTHING"
     )
-    return Columnar(sql, _binds(table, names, dialect))
+    return Columnar(sql, _binds(columns, dialect))
 
 
 def tracked_columnar(
@@ -228,37 +241,20 @@ def tracked_columnar(
     without effect.
     """
     assert fields[0] == "key"
-    tx_columns = [f"t_{name}" for name in registers]
-    evse_columns = ["e_station_id", "e_evse_id", "e_wh", "e_at", "e_has_register"]
-    names = [*fields, *tx_columns, "t_id", *evse_columns]
-    arrays = [
-        *_array_types(table, fields, dialect),
-        *(
-            f"${n}::{transactions.c[name].type.compile(dialect=dialect)}[]"
-            for n, name in enumerate([*registers, "id"], start=len(fields) + 1)
-        ),
-        *(
-            f"${n}::{type_}[]"
-            for n, type_ in enumerate(
-                [
-                    evses.c.station_id.type.compile(dialect=dialect),
-                    evses.c.evse_id.type.compile(dialect=dialect),
-                    evses.c.last_register_wh.type.compile(dialect=dialect),
-                    evses.c.last_register_at.type.compile(dialect=dialect),
-                    "BOOLEAN",
-                ],
-                start=len(fields) + len(registers) + 2,
-            )
-        ),
-    ]
-    binds = [
-        *_binds(table, fields, dialect),
-        *_binds(transactions, [*registers, "id"], dialect),
-        *_binds(evses, ["station_id", "evse_id", "last_register_wh", "last_register_at"], dialect),
-        None,
-    ]
-    e = evses.name
-    newer = f"({e}.last_register_at IS NULL OR {e}.last_register_at <= excluded.last_register_at)"
+    e = evses.c
+    columns = [
+        *(table.c[name] for name in fields),
+        *(transactions.c[name] for name in (*registers, "id")),
+        e.station_id, e.evse_id, e.last_register_wh, e.last_register_at,
+    ]  # fmt: skip
+    names = [*fields, *(f"t_{name}" for name in registers), "t_id"]
+    names += ["e_station_id", "e_evse_id", "e_wh", "e_at", "e_has_register"]
+    arrays = [*_arrays(columns, dialect), f"${len(columns) + 1}::BOOLEAN[]"]
+    upsert = postgresql.insert(evses)
+    keep_newest = ", ".join(
+        f"{name} = {value.compile(dialect=dialect)}"
+        for name, value in newest_register(evses, upsert.excluded).items()
+    )
     sql = (
         f"WITH u AS (SELECT * FROM unnest({', '.join(arrays)}) WITH ORDINALITY "
         f"AS u({', '.join(names)}, ord)), "
@@ -270,16 +266,12 @@ def tracked_columnar(
         + ", ".join(f"{name} = n.t_{name}" for name in registers)
         + " FROM (SELECT DISTINCT ON (t_id) * FROM new ORDER BY t_id, ord DESC) AS n "
         f"WHERE {transactions.name}.id = n.t_id), "
-        f"evse_update AS (INSERT INTO {e} "
+        f"evse_update AS (INSERT INTO {evses.name} "
         "(station_id, evse_id, last_register_wh, last_register_at) "
         "SELECT DISTINCT ON (e_station_id, e_evse_id) e_station_id, e_evse_id, e_wh, e_at "
         "FROM new WHERE e_has_register "
         "ORDER BY e_station_id, e_evse_id, e_at DESC, ord DESC "
-        "ON CONFLICT (station_id, evse_id) DO UPDATE SET "
-        f"last_register_wh = CASE WHEN {newer} THEN excluded.last_register_wh "
-        f"ELSE {e}.last_register_wh END, "
-        f"last_register_at = CASE WHEN {newer} THEN excluded.last_register_at "
-        f"ELSE {e}.last_register_at END) "
+        f"ON CONFLICT (station_id, evse_id) DO UPDATE SET {keep_newest}) "
         "SELECT count(*) FROM inserted"
     )
-    return Columnar(sql, binds, first_of_key=0)
+    return Columnar(sql, [*_binds(columns, dialect), None], first_of_key=0)
