@@ -13,9 +13,9 @@ its suspect flags; absent (None) fields and empty flags are left out::
       "context":"Sample.Periodic","format":"Raw","value_raw":"1500","unit_raw":"Wh",
       "value":1500.0,"unit":"Wh"}, ...]
 
-PostgreSQL stores it as ``json`` (not ``jsonb``, whose parse on insert costs more than
-twice as much: migration 0015), so it can be queried with PostgreSQL's JSON functions, or
-cast (``samples::jsonb @> '[{"measurand": ...}]'``).
+PostgreSQL stores it as ``json`` (not ``jsonb``, whose parse on insert cost more: migration
+0015), so it can be queried with PostgreSQL's JSON functions, or cast
+(``samples::jsonb @> '[{"measurand": ...}]'``).
 """
 
 from __future__ import annotations

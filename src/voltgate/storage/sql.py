@@ -87,12 +87,7 @@ class Compiled:
         return self._process(list(values)) if self._bound else values
 
     def _process(self, out: list[Any]) -> list[Any]:
-        """`out` with the dialect's bind processors applied in place (None stays None)."""
-        for index, process in self._bound:
-            value = out[index]
-            if value is not None:
-                out[index] = process(value)
-        return out
+        return _bind_in_place(self._bound, out)
 
     def row(self, raw: Sequence[Any]) -> Row:
         """A result row with the dialect's result processors applied."""
@@ -134,12 +129,7 @@ class Columnar:
 
     def convert(self, values: Sequence[Any]) -> list[Any]:
         """One row's values (in column order) converted by the bind processors."""
-        out = list(values)
-        for index, process in self._bound:
-            value = out[index]
-            if value is not None:
-                out[index] = process(value)
-        return out
+        return _bind_in_place(self._bound, list(values))
 
     def arrays(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
         """The statement's parameters for `rows`: one list per column."""
@@ -295,6 +285,18 @@ class Executor:
                 connection_invalidated=disconnect,
                 dialect=self._dialect,
             ) from error
+
+
+def _bind_in_place(
+    bound: tuple[tuple[int, Callable[[Any], Any]], ...], out: list[Any]
+) -> list[Any]:
+    """`out` with the processors of `bound` (position, processor) applied in place (None
+    stays None)."""
+    for index, process in bound:
+        value = out[index]
+        if value is not None:
+            out[index] = process(value)
+    return out
 
 
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Processor:

@@ -1,8 +1,9 @@
 """PostgreSQL: a reading's samples are stored as `json`, not `jsonb`.
 
-`jsonb` parses every value into a tree with sorted keys on the way in: ~10 µs of
-PostgreSQL's CPU for a MeterValues message's six samples, against ~4 µs for `json`, which
-only checks the text (docs/adr/0003-hot-path.md §26). Voltgate encodes and decodes the
+`jsonb` parses every value into a tree with sorted keys on the way in; `json` only checks
+the text. PostgreSQL's CPU per MeterValues row (six samples, written as a batch's arrays)
+was 38-40 µs with `jsonb` and 32.5-33 µs with `json` (`bench/postgres_write_forms.py`,
+docs/adr/0003-hot-path.md §26). Voltgate encodes and decodes the
 column itself and never queries inside it; a query that wants `jsonb`'s operators casts
 (``samples::jsonb @> ...``). The change rewrites the table. SQLite stores text either way:
 nothing changes there.
