@@ -22,7 +22,7 @@ from typing import Any
 import psutil
 
 from hotspots import format_profile
-from voltgate.compiled import PURE_PYTHON_ENV, compiled_files
+from voltgate.compiled import PURE_PYTHON_ENV, compiled_files, stale
 
 TARGET_CPU_US = {"1.6": 150.0, "2.0.1": 200.0}
 METER_MESSAGE = {"1.6": "MeterValues", "2.0.1": "TransactionEvent"}
@@ -45,9 +45,15 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "kernel": platform.release(),
         "date": datetime.now(UTC).date().isoformat(),
-        # Whether Voltgate's per-message path ran compiled (docs/adr/0007-compiled-hot-path.md).
-        "voltgate_compiled": bool(compiled_files()) and not os.environ.get(PURE_PYTHON_ENV),
+        # Whether Voltgate's per-message path ran compiled (docs/adr/0007-compiled-hot-path.md):
+        # with any compiled module older than its source, all of them run as plain Python.
+        "voltgate_compiled": _compiled(),
     }
+
+
+def _compiled() -> bool:
+    files = compiled_files()
+    return bool(files) and not stale(files) and not os.environ.get(PURE_PYTHON_ENV)
 
 
 def _num(value: float | None, fmt: str = "{:,.0f}") -> str:
