@@ -56,29 +56,37 @@ class CpuMeter:
         self._database = database
         self._me = psutil.Process()
 
-    def _database_cpu(self) -> dict[int, float]:
-        cpu = {}
-        for process in self._database():
-            with contextlib.suppress(psutil.Error):
-                times = process.cpu_times()
-                cpu[process.pid] = times.user + times.system
-        return cpu
-
     async def measure(self, seconds: float) -> Window:
-        db_start = self._database_cpu()
+        db_start = cpu_by_pid(self._database())
         own = self._me.cpu_times()  # this process only: the server is a child of ours
         start, server_start = time.perf_counter(), self._server.cpu().cpu_s
         await asyncio.sleep(seconds)
         end, server_end = time.perf_counter(), self._server.cpu().cpu_s
         own_end = self._me.cpu_times()
-        db_end = self._database_cpu()
+        db_end = cpu_by_pid(self._database())
         return Window(
             seconds=end - start,
             server_cpu_s=server_end - server_start,
-            database_cpu_s=sum(cpu - db_start.get(pid, 0.0) for pid, cpu in db_end.items()),
+            database_cpu_s=cpu_since(db_start, db_end),
             loadgen_cpu_s=own_end.user + own_end.system - own.user - own.system,
             peak_rss_mb=self._server.peak_rss_mb(),
         )
+
+
+def cpu_by_pid(processes: list[psutil.Process]) -> dict[int, float]:
+    """CPU seconds (user + system) of each of `processes` still running."""
+    cpu = {}
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            cpu[process.pid] = times.user + times.system
+    return cpu
+
+
+def cpu_since(start: dict[int, float], end: dict[int, float]) -> float:
+    """CPU seconds spent between two `cpu_by_pid` readings (a process born between them
+    counts from zero)."""
+    return sum(cpu - start.get(pid, 0.0) for pid, cpu in end.items())
 
 
 def _per_message_us(cpu_s: float, messages: int) -> float | None:

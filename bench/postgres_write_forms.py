@@ -11,7 +11,7 @@ storage has had (docs/adr/0003-hot-path.md §26), alternating:
 
 and prints PostgreSQL's CPU per row (all its processes, as bench/run.py counts it).
 `--jsonb` first turns `samples` back into `jsonb`, the type before migration 0015. Runs on
-a database of its own (voltgate_write_forms), dropped afterwards.
+a fresh database, dropped afterwards, as bench/run.py does (`servers.database`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql
 
-from servers import _psql, postgres_backends
+from phases import cpu_by_pid, cpu_since
+from servers import database, postgres_backends
 from voltgate.domain.meter import normalise
 from voltgate.domain.ports import Repositories
 from voltgate.domain.readings import MeterRecord
@@ -31,27 +32,13 @@ from voltgate.domain.transactions import NO_FLAGS, Transaction
 from voltgate.storage.database import Database
 from voltgate.storage.migrate import upgrade
 from voltgate.storage.repositories import SqlRepositories
-from voltgate.storage.samples import pack
-from voltgate.storage.statements import TX_REGISTERS, Statements
-from voltgate.storage.types import encode_flags
+from voltgate.storage.statements import Statements
+from voltgate.storage.transaction_repos import record_values, tracked_extra
 
-DB = "voltgate_write_forms"
-URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DB}"
 TRANSACTIONS = 100
 T0 = datetime(2026, 12, 6, tzinfo=UTC)
 TRACKED = Statements(postgresql.asyncpg.dialect()).mv_add_tracked
 assert TRACKED is not None
-
-
-def _postgres_cpu() -> float:
-    total = 0.0
-    for process in postgres_backends():
-        try:
-            times = process.cpu_times()
-        except Exception:  # a backend that ended meanwhile
-            continue
-        total += times.user + times.system
-    return total
 
 
 def _samples(at: datetime, wh: int) -> tuple[Any, ...]:
@@ -89,15 +76,10 @@ def _defer_tracked(
     repos: SqlRepositories, record: MeterRecord, tx: Transaction, register: tuple[float, datetime]
 ) -> None:
     """The form before §26: the row, its registers and the EVSE's in one statement per row."""
-    tracked = TRACKED.for_rows(1)
-    row = (*record[:7], pack(record.samples, record.flags))
-    extra: dict[str, Any] = {f"t_{name}": getattr(tx, name) for name in TX_REGISTERS}
-    extra["t_suspect"] = encode_flags(tx.suspect)
-    extra.update(
-        _id=tx.id, n=1, _s=tx.station_id, _e=tx.evse_id, wh=register[0], at=register[1],
-        has_register=True,
-    )  # fmt: skip
-    repos.executor.defer(tracked, TRACKED.tracked_parameters([row], extra))
+    extra = tracked_extra(1, tx, register)
+    repos.executor.defer(
+        TRACKED.for_rows(1), TRACKED.tracked_parameters([record_values(record)], extra)
+    )
 
 
 async def _write(db: Database, tx_ids: list[int], form: str, batches: int, first: int) -> None:
@@ -125,11 +107,9 @@ async def _write(db: Database, tx_ids: list[int], form: str, batches: int, first
 
 
 async def main(batches: int, rounds: int, jsonb: bool) -> None:
-    _psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    _psql(f"CREATE DATABASE {DB}")
-    try:
-        await asyncio.to_thread(upgrade, URL)
-        db = Database.connect(URL)
+    with database("postgres") as url:
+        await asyncio.to_thread(upgrade, url)
+        db = Database.connect(url)
         try:
             tx_ids = await db.run(_setup)
             if jsonb:
@@ -144,17 +124,14 @@ async def main(batches: int, rounds: int, jsonb: bool) -> None:
             done = 0
             for _ in range(rounds):
                 for form in ("rows", "arrays"):
-                    before = _postgres_cpu()
+                    before = cpu_by_pid(postgres_backends())
                     await _write(db, tx_ids, form, batches, done)
                     await asyncio.sleep(0.5)  # let the WAL writer finish its share
-                    rows = batches * TRANSACTIONS
-                    server_us = (_postgres_cpu() - before) / rows * 1e6
-                    print(f"{form:8s} {server_us:16.1f}")
+                    spent = cpu_since(before, cpu_by_pid(postgres_backends()))
+                    print(f"{form:8s} {spent / (batches * TRANSACTIONS) * 1e6:16.1f}")
                     done += batches
         finally:
             await db.dispose()
-    finally:
-        _psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import text
+
 from voltgate.domain.meter import normalise
 from voltgate.domain.ports import Repositories
 from voltgate.domain.readings import MeterRecord
@@ -20,7 +23,8 @@ from voltgate.domain.services import Services, StartRequest
 from voltgate.domain.transactions import NO_FLAGS
 from voltgate.storage.committer import Committer
 from voltgate.storage.database import Database
-from voltgate.storage.migrate import upgrade
+from voltgate.storage.migrate import downgrade, upgrade
+from voltgate.storage.repositories import SqlRepositories
 from voltgate.storage.statements import TX_REGISTERS
 from voltgate.testing.clock import FakeClock
 
@@ -175,3 +179,49 @@ async def test_rows_deferred_in_one_statement_keep_the_one_at_a_time_rules(
     assert tx_registers == (1100.0, 2)
     # The EVSE keeps the newest register (20 s), though a row for 10 s came after it.
     assert evse_register == (1200.0, at)
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_migration_0015_keeps_the_readings_both_ways(database_url: str) -> None:
+    """Readings stored as `json` survive the way down to `jsonb` and back, and are listed
+    the same after each."""
+    await asyncio.to_thread(upgrade, database_url)
+
+    async def readings() -> tuple[str, list[tuple[datetime, float | None]]]:
+        db = Database.connect(database_url)
+        try:
+
+            def column_type(repos: Repositories) -> str:
+                assert isinstance(repos, SqlRepositories)
+                sql = (
+                    "SELECT data_type FROM information_schema.columns"
+                    " WHERE table_name = 'meter_values' AND column_name = 'samples'"
+                )
+                return str(repos.connection.execute(text(sql)).scalar_one())
+
+            async with Committer(db) as committer:
+                services = Services(committer, FakeClock(T0))
+                if not await services.stations.get_view("CP-1"):
+                    await services.stations.add("CP-1", None)
+                    start = StartRequest(1, 1, "TAG", 0, T0)
+                    tx = (await services.transactions.start("CP-1", start)).transaction_id
+                    for i in range(1, 4):
+                        at = T0 + timedelta(minutes=i)
+                        await services.transactions.meter_values(
+                            "CP-1", 1, 1, tx, [normalise(at, str(1000 * i))]
+                        )
+                view = await services.stations.get_view("CP-1")
+                assert view is not None
+                [tx_view] = view.transactions
+                listed = await services.transactions.readings(tx_view.id)
+                return await db.run(column_type), [(r.sample.at, r.sample.value) for r in listed]
+        finally:
+            await db.dispose()
+
+    kind, stored = await readings()
+    assert kind == "json"
+    assert [value for _, value in stored] == [1000.0, 2000.0, 3000.0]
+    await asyncio.to_thread(downgrade, database_url, "0014")
+    assert await readings() == ("jsonb", stored)
+    await asyncio.to_thread(upgrade, database_url)
+    assert await readings() == ("json", stored)

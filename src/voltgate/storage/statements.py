@@ -437,7 +437,7 @@ class Statements:
         def event_insert(fields: tuple[str, ...]) -> Compiled | Columnar:
             # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
             columns = ("dedupe_key", *fields)
-            if dialect.name == "postgresql":
+            if postgres:
                 return columnar_insert(te, columns, "dedupe_key", dialect)
             added = c(
                 insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),

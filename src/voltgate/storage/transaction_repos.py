@@ -172,7 +172,7 @@ class SqlMeterValues:
         for first in range(0, len(records), step):
             chunk = records[first : first + step]
             statement = self._sql.mv_add.for_rows(len(chunk))
-            params = self._sql.mv_add.parameters([_record_values(r) for r in chunk])
+            params = self._sql.mv_add.parameters([record_values(r) for r in chunk])
             inserted.update(bytes(row[0]) for row in self._db.raw_rows(statement, params))
         return inserted
 
@@ -186,8 +186,8 @@ class SqlMeterValues:
         tracked = self._sql.mv_add_tracked
         if tracked is None or not 0 < len(records) <= tracked.MAX_ROWS:
             return self._add_then_update(records, tx, register)
-        extra = self._tracked_extra(len(records), tx, register)
-        rows = [_record_values(r) for r in records]
+        extra = tracked_extra(len(records), tx, register)
+        rows = [record_values(r) for r in records]
         result = self._db.raw_rows(
             tracked.for_rows(len(rows)), tracked.tracked_parameters(rows, extra)
         )
@@ -207,7 +207,7 @@ class SqlMeterValues:
         self._transactions.forget(tx.id)
         wh, at = register if register is not None else (None, None)
         row = (
-            *_record_values(record), *_register_values(tx),
+            *record_values(record), *_register_values(tx),
             tx.station_id, tx.evse_id, wh, at, register is not None,
         )  # fmt: skip
         self._db.defer(deferred, deferred.convert(row))
@@ -220,7 +220,7 @@ class SqlMeterValues:
         newest of each EVSE in a batch are sent, as `executemany`s before the commit. The
         transaction's registers are kept in memory as written (`kept`)."""
         insert = self._sql.mv_insert
-        if not self._db.run_beside_deferred(insert, insert.convert(_record_values(record))):
+        if not self._db.run_beside_deferred(insert, insert.convert(record_values(record))):
             return  # seen before: a retried message changes nothing
         self._db.defer_latest(self._sql.tx_save_registers, tx.id, _register_values(tx))
         kept = self._transactions.kept
@@ -234,17 +234,6 @@ class SqlMeterValues:
             # registers for one EVSE only that one can matter.
             if queued is None or queued[3] <= register[1]:
                 self._db.defer_latest(upsert, evse, (*evse, *register))
-
-    def _tracked_extra(
-        self, count: int, tx: Transaction, register: tuple[float, datetime] | None
-    ) -> dict[str, Any]:
-        extra = _register_params(tx, "t_")
-        wh, at = register if register is not None else (None, None)
-        extra.update(
-            n=count, _s=tx.station_id, _e=tx.evse_id, wh=wh, at=at,
-            has_register=register is not None,
-        )  # fmt: skip
-        return extra
 
     def _add_then_update(
         self,
@@ -334,7 +323,21 @@ def _params(tx: Transaction) -> dict[str, Any]:
     }
 
 
-def _record_values(record: MeterRecord) -> tuple[Any, ...]:
+def tracked_extra(
+    count: int, tx: Transaction, register: tuple[float, datetime] | None
+) -> dict[str, Any]:
+    """The parameters of `bulk.TrackedInsert` after its `count` rows: `tx`'s registers and
+    id, and the EVSE's newest `register` (Wh, time), if any."""
+    extra = _register_params(tx, "t_")
+    wh, at = register if register is not None else (None, None)
+    extra.update(
+        n=count, _s=tx.station_id, _e=tx.evse_id, wh=wh, at=at,
+        has_register=register is not None,
+    )  # fmt: skip
+    return extra
+
+
+def record_values(record: MeterRecord) -> tuple[Any, ...]:
     """A record as a row in `statements.MV_FIELDS` order."""
     return (
         record.key,

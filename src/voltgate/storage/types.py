@@ -80,8 +80,8 @@ _recent_texts: dict[datetime, str] = {}
 class PackedJson(TypeDecorator[str]):
     """JSON that storage encodes and decodes itself: JSON on PostgreSQL, TEXT on SQLite.
 
-    Not JSONB, which parses every value into a tree on insert: PostgreSQL's CPU per
-    MeterValues row was 38-40 µs with it, 32.5-33 µs with `json` (migration 0015).
+    Not JSONB, whose parse of every value on insert cost PostgreSQL more than the column is
+    worth (migration 0015 says how much).
 
     Values are JSON text both ways (`storage.samples` encodes them with msgspec), so the
     dialect's own JSON serialisation is switched off.
