@@ -41,6 +41,10 @@ from voltgate.storage.migrate import upgrade
 log = structlog.get_logger("voltgate")
 
 
+def _log_migration(line: str) -> None:
+    log.info("database migration", step=line)
+
+
 # Young-generation threshold while serving (CPython's default is 700 allocations). Every
 # message allocates dozens of container objects (its JSON, models, samples, futures), so
 # the default ran a collection every few messages; cyclic garbage is rare here.
@@ -103,7 +107,7 @@ async def open_services(
     `links` lets the services send commands to connected stations (the gateway's registry);
     offline tools have none.
     """
-    await asyncio.to_thread(upgrade, settings.database_url)
+    await asyncio.to_thread(upgrade, settings.database_url, progress=_log_migration)
     authority = await asyncio.to_thread(load_authority, settings)
     on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,9 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from alembic.script import ScriptDirectory
 from ocpp.v16 import call
 
 from tests.e2e.conftest import PASSWORD, basic_auth
+from voltgate.storage.migrate import alembic_config, upgrade
 
 VOLTGATE = [sys.executable, "-m", "voltgate"]
 
@@ -113,12 +116,47 @@ def test_every_command_explains_itself() -> None:
         assert "Usage: voltgate" in result.stdout
 
 
+def _revisions() -> list[str]:
+    """Every migration's revision id, oldest first."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
+
 def test_db_upgrade_creates_the_schema(database_url: str) -> None:
-    """`voltgate db upgrade` migrates an empty database and can run again."""
-    for _ in range(2):
-        result = run("db", "upgrade", url=database_url)
-        assert result.returncode == 0, result.stderr
-        assert "up to date" in result.stdout
+    """`voltgate db upgrade` migrates an empty database, naming and timing each step on
+    standard error, and can run again, when it has nothing to do."""
+    revisions = _revisions()
+    result = run("db", "upgrade", url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"migrating from an empty database to {revisions[-1]}: {len(revisions)} steps"
+    )
+    assert [line.split(":")[0] for line in lines[1:]] == [r for r in revisions for _ in (1, 2)]
+    assert lines[1] == (
+        "0001: Initial schema: stations, EVSEs, connectors, tokens, transactions, meter "
+        "values, events."
+    )
+    assert all(re.fullmatch(r"\d{4}: done in \d+\.\d s", line) for line in lines[2::2])
+
+    again = run("db", "upgrade", url=database_url)
+    assert again.returncode == 0, again.stderr
+    assert "up to date" in again.stdout
+    assert again.stderr == ""
+
+
+def test_db_upgrade_names_only_the_steps_left(database_url: str) -> None:
+    """A database one revision behind gets that one step, named in the plan."""
+    *_, before, head = _revisions()
+    upgrade(database_url, before)
+    result = run("db", "upgrade", url=database_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"migrating from {before} to {head}: 1 step"
+    assert lines[1].startswith(f"{head}: ")
+    assert re.fullmatch(rf"{head}: done in \d+\.\d s", lines[2])
+    assert len(lines) == 3
 
 
 def test_bad_setting_is_a_clear_usage_error() -> None:

@@ -76,9 +76,13 @@ def db() -> None:
 @db.command("upgrade")
 @database_url_option
 def db_upgrade(database_url: str | None) -> None:
-    """Create the database or migrate it to the current schema."""
+    """Create the database or migrate it to the current schema.
+
+    Each step is named when it starts and timed when it ends (on standard error): a step
+    can rewrite a large table. Nothing runs when the schema is current.
+    """
     from voltgate.storage.migrate import upgrade
 
     settings = build_settings(database_url=database_url)
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, progress=lambda line: click.echo(line, err=True))
     click.echo(f"database at {safe_url(settings.database_url)} is up to date")

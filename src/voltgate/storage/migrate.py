@@ -4,19 +4,25 @@
 `migrations/versions/` receive the connection through Alembic's ``config.attributes`` so
 they run with the same engine set-up as the server (SQLite pragmas, asyncpg). Works from
 synchronous code and, by running in a helper thread, also from inside an event loop.
+
+A step can rewrite a large table (0015 on PostgreSQL rewrites `meter_values`), so `upgrade`
+says which step starts and how long each took, through its `progress` callback: the CLI
+prints it, `voltgate serve` logs it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
+from alembic.runtime.migration import MigrationContext, MigrationInfo
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -28,6 +34,10 @@ T = TypeVar("T")
 SCRIPTS = Path(__file__).parent / "migrations"
 
 
+Progress = Callable[[str], None]
+"""Told one line per event of a migration: its plan, each step's start and end."""
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at our scripts, carrying `connection` for env.py."""
     config = Config()
@@ -36,13 +46,55 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Create the schema or migrate it to `revision` (default: the newest)."""
+def upgrade(url: str, revision: str = "head", progress: Progress | None = None) -> None:
+    """Create the schema or migrate it to `revision` (default: the newest), telling
+    `progress` what runs (nothing when the schema is already there)."""
 
     def run(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), revision)
+        config = alembic_config(connection)
+        if progress is not None:
+            steps = pending_steps(config, connection, revision)
+            if steps:
+                config.attributes["on_version_apply"] = _StepReport(steps, progress)
+        command.upgrade(config, revision)
 
     _with_connection(url, run)
+
+
+def pending_steps(config: Config, connection: Connection, revision: str = "head") -> list[Script]:
+    """The revisions an upgrade to `revision` would apply, oldest first."""
+    scripts = ScriptDirectory.from_config(config)
+    now = MigrationContext.configure(connection).get_current_revision()
+    return list(reversed(list(scripts.iterate_revisions(revision, now or "base"))))
+
+
+class _StepReport:
+    """Alembic's `on_version_apply` hook: it runs after each step, so it also announces the
+    next one, and the plan and the first step before anything runs."""
+
+    def __init__(self, steps: list[Script], progress: Progress) -> None:
+        self._steps = steps
+        self._progress = progress
+        self._next = 0
+        first, last = steps[0].down_revision, steps[-1].revision
+        progress(
+            f"migrating from {first or 'an empty database'} to {last}: "
+            f"{len(steps)} step{'s' if len(steps) > 1 else ''}"
+        )
+        self._started = time.monotonic()
+        self._announce()
+
+    def __call__(self, *, step: MigrationInfo, **_: Any) -> None:
+        took = time.monotonic() - self._started
+        self._progress(f"{step.up_revision_id}: done in {took:.1f} s")
+        self._started = time.monotonic()
+        self._announce()
+
+    def _announce(self) -> None:
+        if self._next < len(self._steps):
+            script = self._steps[self._next]
+            self._progress(f"{script.revision}: {' '.join(script.doc.split())}")
+            self._next += 1
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -16,6 +16,8 @@ context.configure(
     # SQLite cannot ALTER most things in place: batch mode copies the table instead.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    # `storage.migrate.upgrade` reports each step through it.
+    on_version_apply=context.config.attributes.get("on_version_apply", ()),
 )
 with context.begin_transaction():
     context.run_migrations()
