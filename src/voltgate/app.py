@@ -36,7 +36,7 @@ from voltgate.ocpp.errors import OcppVersion
 from voltgate.ocpp.validation import Validators
 from voltgate.storage.committer import Committer
 from voltgate.storage.database import Database
-from voltgate.storage.migrate import upgrade
+from voltgate.storage.migrate import Progress, upgrade
 
 log = structlog.get_logger("voltgate")
 
@@ -101,13 +101,15 @@ async def open_services(
     clock: Callable[[], datetime] = utc_now,
     metrics: Metrics | None = None,
     links: StationLink | None = None,
+    migration_progress: Progress | None = None,
 ) -> AsyncIterator[tuple[Database, Services]]:
     """Migrate the database and open the domain services over it (no network servers).
 
     `links` lets the services send commands to connected stations (the gateway's registry);
-    offline tools have none.
+    offline tools have none. `migration_progress` hears of each migration step (the server
+    logs them; offline tools, whose standard output is their answer, stay quiet).
     """
-    await asyncio.to_thread(upgrade, settings.database_url, progress=_log_migration)
+    await asyncio.to_thread(upgrade, settings.database_url, progress=migration_progress)
     authority = await asyncio.to_thread(load_authority, settings)
     on_batch = metrics.commit_batch.observe if metrics is not None else None
     async with contextlib.AsyncExitStack() as stack:
@@ -178,7 +180,13 @@ async def running(
     links = StationLinks()
     async with contextlib.AsyncExitStack() as stack:
         database, services = await stack.enter_async_context(
-            open_services(settings, clock=clock, metrics=metrics, links=links)
+            open_services(
+                settings,
+                clock=clock,
+                metrics=metrics,
+                links=links,
+                migration_progress=_log_migration,
+            )
         )
         # No command of this node is in flight yet: what is PENDING was cut off by a stop.
         await services.commands.fail_unfinished()
