@@ -159,6 +159,19 @@ def test_db_upgrade_names_only_the_steps_left(database_url: str) -> None:
     assert len(lines) == 3
 
 
+def test_serve_logs_each_migration_step(server: tuple[int, int], tmp_path: Path) -> None:
+    """`voltgate serve` on an empty database logs the plan and each step of its migration
+    (structured, the step's line in `step`), as `db upgrade` prints them."""
+    revisions = _revisions()
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    events = [json.loads(line) for line in lines if line.startswith("{")]
+    steps = [e["step"] for e in events if e.get("event") == "database migration"]
+    assert steps[0] == (
+        f"migrating from an empty database to {revisions[-1]}: {len(revisions)} steps"
+    )
+    assert [step.split(":")[0] for step in steps[1:]] == [r for r in revisions for _ in (1, 2)]
+
+
 def test_bad_setting_is_a_clear_usage_error() -> None:
     """A wrong value is refused with the setting's name, not a traceback."""
     result = subprocess.run(
