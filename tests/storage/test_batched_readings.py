@@ -181,6 +181,16 @@ async def test_rows_deferred_in_one_statement_keep_the_one_at_a_time_rules(
     assert evse_register == (1200.0, at)
 
 
+def _samples_type(repos: Repositories) -> str:
+    """The PostgreSQL type of `meter_values.samples`."""
+    assert isinstance(repos, SqlRepositories)
+    sql = (
+        "SELECT data_type FROM information_schema.columns"
+        " WHERE table_name = 'meter_values' AND column_name = 'samples'"
+    )
+    return str(repos.connection.execute(text(sql)).scalar_one())
+
+
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 async def test_migration_0015_keeps_the_readings_both_ways(database_url: str) -> None:
     """Readings stored as `json` survive the way down to `jsonb` and back, and are listed
@@ -190,15 +200,6 @@ async def test_migration_0015_keeps_the_readings_both_ways(database_url: str) ->
     async def readings() -> tuple[str, list[tuple[datetime, float | None]]]:
         db = Database.connect(database_url)
         try:
-
-            def column_type(repos: Repositories) -> str:
-                assert isinstance(repos, SqlRepositories)
-                sql = (
-                    "SELECT data_type FROM information_schema.columns"
-                    " WHERE table_name = 'meter_values' AND column_name = 'samples'"
-                )
-                return str(repos.connection.execute(text(sql)).scalar_one())
-
             async with Committer(db) as committer:
                 services = Services(committer, FakeClock(T0))
                 if not await services.stations.get_view("CP-1"):
@@ -214,7 +215,7 @@ async def test_migration_0015_keeps_the_readings_both_ways(database_url: str) ->
                 assert view is not None
                 [tx_view] = view.transactions
                 listed = await services.transactions.readings(tx_view.id)
-                return await db.run(column_type), [(r.sample.at, r.sample.value) for r in listed]
+                return await db.run(_samples_type), [(r.sample.at, r.sample.value) for r in listed]
         finally:
             await db.dispose()
 

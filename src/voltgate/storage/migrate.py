@@ -46,22 +46,24 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head", progress: Progress | None = None) -> None:
+def upgrade(url: str, revision: str = "head", *, progress: Progress | None = None) -> None:
     """Create the schema or migrate it to `revision` (default: the newest), telling
     `progress` what runs (nothing when the schema is already there)."""
 
     def run(connection: Connection) -> None:
         config = alembic_config(connection)
         if progress is not None:
-            steps = pending_steps(config, connection, revision)
+            steps = _pending_steps(config, connection, revision)
             if steps:
-                config.attributes["on_version_apply"] = _StepReport(steps, progress)
+                report = _StepReport(steps, progress)
+                config.attributes["on_version_apply"] = report
+                report.start()
         command.upgrade(config, revision)
 
     _with_connection(url, run)
 
 
-def pending_steps(config: Config, connection: Connection, revision: str = "head") -> list[Script]:
+def _pending_steps(config: Config, connection: Connection, revision: str) -> list[Script]:
     """The revisions an upgrade to `revision` would apply, oldest first."""
     scripts = ScriptDirectory.from_config(config)
     now = MigrationContext.configure(connection).get_current_revision()
@@ -69,32 +71,33 @@ def pending_steps(config: Config, connection: Connection, revision: str = "head"
 
 
 class _StepReport:
-    """Alembic's `on_version_apply` hook: it runs after each step, so it also announces the
-    next one, and the plan and the first step before anything runs."""
+    """Alembic's `on_version_apply` hook. Alembic calls it after each step, so it times that
+    step and announces the next; `start` tells the plan and announces the first."""
 
     def __init__(self, steps: list[Script], progress: Progress) -> None:
         self._steps = steps
+        self._upcoming = iter(steps)
         self._progress = progress
-        self._next = 0
-        first, last = steps[0].down_revision, steps[-1].revision
-        progress(
-            f"migrating from {first or 'an empty database'} to {last}: "
-            f"{len(steps)} step{'s' if len(steps) > 1 else ''}"
-        )
         self._started = time.monotonic()
+
+    def start(self) -> None:
+        count, first, last = len(self._steps), self._steps[0], self._steps[-1]
+        self._progress(
+            f"migrating from {first.down_revision or 'an empty database'} to "
+            f"{last.revision}: {count} step{'s' if count > 1 else ''}"
+        )
         self._announce()
 
     def __call__(self, *, step: MigrationInfo, **_: Any) -> None:
         took = time.monotonic() - self._started
         self._progress(f"{step.up_revision_id}: done in {took:.1f} s")
-        self._started = time.monotonic()
         self._announce()
 
     def _announce(self) -> None:
-        if self._next < len(self._steps):
-            script = self._steps[self._next]
+        script = next(self._upcoming, None)
+        if script is not None:
             self._progress(f"{script.revision}: {' '.join(script.doc.split())}")
-            self._next += 1
+        self._started = time.monotonic()
 
 
 def downgrade(url: str, revision: str) -> None:
