@@ -1,6 +1,7 @@
 """Instructions per stored message on the writer path, counted by callgrind.
 
 Usage: python bench/instructions.py [--units N] [--stations S] [--protocol 1.6|2.0.1|both]
+                                   [--database sqlite|postgres]
 
 Wall-clock and CPU-time figures move by +-20% on the shared 2-core machine; instruction
 counts do not, so this is how a storage change is judged before the end-to-end benchmark.
@@ -11,6 +12,11 @@ batches of S units), once with N and once with 2N messages, through the real
 file. The difference between the two runs, divided by N, is the cost of one message with
 start-up, migrations and set-up cancelled out. Reported per thread: the SQLite writer thread
 (what the storage code costs) and the event loop's thread (service, committer, futures).
+
+With ``--database postgres`` the same runs go to a fresh database on the local PostgreSQL
+(`servers.database`). There the storage code runs on the event loop's thread (asyncpg), so
+that thread's count is the server's whole side of storing a message; PostgreSQL's own work
+is in its processes, which callgrind does not follow.
 
 The garbage collector is tuned after set-up as `voltgate serve` tunes it
 (`app.tune_gc_for_serving`): with the default thresholds full collections of the start-up
@@ -33,6 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from callgrind import instructions
+from servers import database
 
 _MAIN_THREAD, _WRITER_THREAD = 1, 2  # the writer is the first thread the workload starts
 
@@ -105,19 +112,18 @@ async def _workload(url: str, protocol: str, stations: int, units: int) -> None:
     await db.dispose()
 
 
-def _run_workload(protocol: str, stations: int, units: int) -> None:
+def _run_workload(protocol: str, stations: int, units: int, kind: str) -> None:
     from voltgate.storage.migrate import upgrade
 
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'instructions.db'}"
+    with database(kind) as url:
         upgrade(url)  # in this thread, so the writer stays the second thread
         asyncio.run(_workload(url, protocol, stations, units))
 
 
-def _count(protocol: str, stations: int, units: int, out: Path) -> dict[int, int]:
+def _count(protocol: str, stations: int, units: int, kind: str, out: Path) -> dict[int, int]:
     """Instructions per thread (callgrind's thread number) of one workload run."""
     argv = [
-        sys.executable, __file__, "--workload", protocol,
+        sys.executable, __file__, "--workload", protocol, "--database", kind,
         "--stations", str(stations), "--units", str(units),
     ]  # fmt: skip
     return instructions(argv, out, per_thread=True)
@@ -128,26 +134,32 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000, help="messages in the smaller run")
     parser.add_argument("--stations", type=int, default=50, help="stations, so units per batch")
     parser.add_argument("--protocol", choices=("1.6", "2.0.1", "both"), default="both")
+    parser.add_argument(
+        "--database", choices=("sqlite", "postgres"), default="sqlite", help="where to store"
+    )
     parser.add_argument("--workload", choices=("1.6", "2.0.1"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.workload:
-        _run_workload(args.workload, args.stations, args.units)
+        _run_workload(args.workload, args.stations, args.units, args.database)
         return
     protocols = ("1.6", "2.0.1") if args.protocol == "both" else (args.protocol,)
     with tempfile.TemporaryDirectory() as tmp:
         for protocol in protocols:
-            small = _count(protocol, args.stations, args.units, Path(tmp))
-            large = _count(protocol, args.stations, 2 * args.units, Path(tmp))
+            small = _count(protocol, args.stations, args.units, args.database, Path(tmp))
+            large = _count(protocol, args.stations, 2 * args.units, args.database, Path(tmp))
             per = {
                 thread: (large.get(thread, 0) - small.get(thread, 0)) / args.units
                 for thread in (_WRITER_THREAD, _MAIN_THREAD)
             }
             label = "MeterValues" if protocol == "1.6" else "TransactionEvent Updated"
-            print(
-                f"{protocol} {label}, batches of {args.stations}: "
-                f"writer thread {per[_WRITER_THREAD]:,.0f} instructions/message, "
-                f"event loop thread {per[_MAIN_THREAD]:,.0f}"
-            )
+            if args.database == "postgres":  # no writer thread
+                counted = f"event loop thread {per[_MAIN_THREAD]:,.0f} instructions/message"
+            else:
+                counted = (
+                    f"writer thread {per[_WRITER_THREAD]:,.0f} instructions/message, "
+                    f"event loop thread {per[_MAIN_THREAD]:,.0f}"
+                )
+            print(f"{protocol} {label} on {args.database}, batches of {args.stations}: {counted}")
 
 
 if __name__ == "__main__":

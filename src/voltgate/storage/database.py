@@ -309,9 +309,11 @@ class Database:
                 if kept is not None:
                     kept.begin(dbapi)
                 result = batch(repos)
-                repos.executor.flush()  # deferred writes go out before the commit
-                if self._statements.mv_fold is not None:
-                    self._fold_when_due(repos, self._statements.mv_fold, dbapi)
+                fold = self._statements.mv_fold
+                # The deferred writes go out before the commit; after them only a fold (SQLite).
+                repos.executor.flush(last=fold is None)
+                if fold is not None:
+                    self._fold_when_due(repos, fold, dbapi)
         except BaseException:
             if kept is not None:
                 kept.clear()  # it may hold what was rolled back (or never committed)

@@ -146,9 +146,27 @@ class Columnar:
 
 
 class Executor:
-    """Runs `Compiled` statements on the DBAPI connection behind `connection`."""
+    """Runs `Compiled` statements on the DBAPI connection behind `connection`.
 
-    __slots__ = ("_cursor", "_dbapi", "_deferred", "_dialect", "_serial", "connection")
+    On PostgreSQL, SQLAlchemy's asyncpg driver sends BEGIN lazily, with the first statement
+    of a transaction, unless the connection is in autocommit; each of BEGIN, a statement and
+    COMMIT is a round trip. Two kinds of statement need no BEGIN there (`alone`): the
+    batch's read-ahead, sent before anything is written, and a batch's deferred writes when
+    they are its only writes and one statement, which PostgreSQL then runs and commits as
+    one implicit transaction (committed, WAL flushed, before its answer comes back). A 1.6
+    MeterValues batch so takes two round trips instead of four (docs/adr/0003-hot-path.md
+    §28).
+    """
+
+    __slots__ = (
+        "_alone",
+        "_cursor",
+        "_dbapi",
+        "_deferred",
+        "_dialect",
+        "_serial",
+        "connection",
+    )
 
     @property
     def dbapi_connection(self) -> Any:
@@ -165,6 +183,7 @@ class Executor:
         # `defer_latest` by the caller's key (a later row replaces the earlier one).
         self._deferred: dict[Compiled | Columnar, dict[Hashable, _Deferred]] = {}
         self._serial = 0
+        self._alone = self._dialect.name == "postgresql"
 
     def defer(self, statement: Compiled | Columnar, parameters: Sequence[Any]) -> None:
         """Queue a statement whose result nobody reads; it is sent before the next
@@ -203,19 +222,27 @@ class Executor:
         """Whether rows of `statement` are queued (and not sent yet)."""
         return statement in self._deferred
 
-    def flush(self) -> None:
+    def flush(self, *, last: bool = False) -> None:
         """Send the deferred statements: one `executemany` per statement, in order of first
-        appearance (a batch of 2.0.1 events queues event and meter rows alternately)."""
+        appearance (a batch of 2.0.1 events queues event and meter rows alternately).
+
+        `last`: nothing else runs in this transaction before its commit. Then one deferred
+        statement goes out `alone`: where no statement began the transaction, PostgreSQL
+        runs it as its own transaction, and the commit that follows has nothing to do.
+        """
         deferred, self._deferred = self._deferred, {}
+        alone = last and len(deferred) == 1
         for statement, rows in deferred.items():
             parameters = [
                 values if converted else statement.convert(values)
                 for values, converted in rows.values()
             ]
             if isinstance(statement, Columnar):
-                self._call(self._cursor.execute, statement, statement.arrays(parameters))
+                self._call(
+                    self._cursor.execute, statement, statement.arrays(parameters), alone=alone
+                )
             else:
-                self._call(self._cursor.executemany, statement, parameters)
+                self._call(self._cursor.executemany, statement, parameters, alone=alone)
 
     def discard(self) -> None:
         """Drop deferred statements (their transaction was rolled back)."""
@@ -235,6 +262,18 @@ class Executor:
     def rows(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
         """All result rows."""
         self._execute(statement, params)
+        return [statement.row(raw) for raw in self._cursor.fetchall()]
+
+    def read_ahead(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
+        """`rows` for a read sent before the batch writes anything: it goes out `alone`.
+
+        Under READ COMMITTED (PostgreSQL's default, and ours) every statement sees what was
+        committed when it started, in a transaction or not, so a read that comes before
+        any write of the batch sees the same rows either way, and it locks nothing.
+        """
+        if self._deferred:
+            self.flush()
+        self._call(self._cursor.execute, statement, statement.parameters(params), alone=True)
         return [statement.row(raw) for raw in self._cursor.fetchall()]
 
     def first(self, statement: Compiled, params: Mapping[str, Any]) -> Row | None:
@@ -269,8 +308,16 @@ class Executor:
         method: Callable[[str, Any], Any],
         statement: Compiled | Columnar,
         parameters: Any,
+        *,
+        alone: bool = False,
     ) -> None:
+        """Run `method`; `alone` (PostgreSQL): with the driver's autocommit on, so that it
+        begins no transaction (one already begun still holds it)."""
+        alone = alone and self._alone
+        dbapi: Any = self._dbapi
         try:
+            if alone:
+                dbapi.autocommit = True
             method(statement.sql, parameters)
         except self._dialect.loaded_dbapi.Error as error:
             disconnect = self._dialect.is_disconnect(error, self._dbapi, self._cursor)
@@ -285,6 +332,9 @@ class Executor:
                 connection_invalidated=disconnect,
                 dialect=self._dialect,
             ) from error
+        finally:
+            if alone:
+                dbapi.autocommit = False
 
 
 def _bind_in_place(

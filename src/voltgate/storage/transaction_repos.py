@@ -75,10 +75,10 @@ class SqlTransactions:
             return
         ids = sorted({i for i in transaction_ids if 0 < i < 2**31})
         if ids:
-            for row in self._db.rows(statement, {"ids": ids}):
+            for row in self._db.read_ahead(statement, {"ids": ids}):
                 self._prefetched[row[0]] = row
         if keys:
-            for keyed in self._db.rows(by_key, {"keys": sorted(set(keys))}):
+            for keyed in self._db.read_ahead(by_key, {"keys": sorted(set(keys))}):
                 self._prefetched_keys[bytes(keyed[-1])] = keyed[:-1]
 
     def get(self, transaction_id: int) -> Transaction | None:
