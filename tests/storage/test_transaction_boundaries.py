@@ -205,3 +205,22 @@ async def test_a_meter_values_batch_is_two_round_trips(
     )
     assert batches == [2], "the two messages were not one batch"
     assert sent == ["BEGIN", "COMMIT"]
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_batches_are_read_committed_whatever_the_server_default(database_url: str) -> None:
+    """The read-ahead outside the transaction reads what the transaction would only under
+    READ COMMITTED, so Voltgate asks for it rather than take the database's default."""
+    name = make_url(database_url).database
+    await _committed(
+        database_url, f'ALTER DATABASE "{name}" SET default_transaction_isolation = serializable'
+    )
+    db = Database.connect(database_url)
+    try:
+
+        def level(repos: Repositories) -> str:
+            return str(_sql(repos).connection.execute(text("SHOW transaction_isolation")).scalar())
+
+        assert await db.run(level) == "read committed"
+    finally:
+        await db.dispose()

@@ -136,8 +136,12 @@ def _unchanged(value: memoryview | None) -> memoryview | None:
 
 
 def postgres_engine(url: URL, *, pool_size: int = 5) -> AsyncEngine:
-    """An asyncpg engine."""
-    return create_async_engine(url, hide_parameters=True, pool_size=pool_size)
+    """An asyncpg engine whose transactions are READ COMMITTED, whatever the server's
+    `default_transaction_isolation`: a batch's read-ahead runs before its transaction
+    (`sql.Executor.read_ahead`), which reads the same rows only at that level."""
+    return create_async_engine(
+        url, hide_parameters=True, pool_size=pool_size, isolation_level="READ COMMITTED"
+    )
 
 
 class Database:

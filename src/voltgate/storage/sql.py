@@ -267,9 +267,9 @@ class Executor:
     def read_ahead(self, statement: Compiled, params: Mapping[str, Any]) -> list[Row]:
         """`rows` for a read sent before the batch writes anything: it goes out `alone`.
 
-        Under READ COMMITTED (PostgreSQL's default, and ours) every statement sees what was
-        committed when it started, in a transaction or not, so a read that comes before
-        any write of the batch sees the same rows either way, and it locks nothing.
+        Under READ COMMITTED (the level `database.postgres_engine` sets) every statement sees
+        what was committed when it started, in a transaction or not, so a read that comes
+        before any write of the batch sees the same rows either way, and it locks nothing.
         """
         if self._deferred:
             self.flush()
