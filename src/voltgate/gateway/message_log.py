@@ -51,8 +51,9 @@ log = structlog.get_logger("voltgate.message_log")
 
 FLUSH_INTERVAL_S = 0.5
 """How often the writer stores what was captured: how far the log may lag behind. Under
-light load each flush is a commit of its own (an fsync on SQLite, three round trips on
-PostgreSQL), so not much more often than people can tell."""
+light load each flush is a commit of its own (an fsync on SQLite; on PostgreSQL one round
+trip, its rows being the batch's only write, docs/adr/0003-hot-path.md §28), so not much
+more often than people can tell."""
 MAX_FRAMES_PER_UNIT = 2000
 """Frames per unit of work (whole stations, so a unit may hold a few more), so that one
 unit never holds a group commit long. Storage writes a station's frames of a unit as one
