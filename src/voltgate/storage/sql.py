@@ -228,7 +228,9 @@ class Executor:
 
         `last`: nothing else runs in this transaction before its commit. Then one deferred
         statement goes out `alone`: where no statement began the transaction, PostgreSQL
-        runs it as its own transaction, and the commit that follows has nothing to do.
+        runs it as its own transaction, and the commit that follows has nothing to do. An
+        `executemany` of many rows is one transaction too (asyncpg sends one Sync after
+        all of them: all rows or none, since asyncpg 0.22).
         """
         deferred, self._deferred = self._deferred, {}
         alone = last and len(deferred) == 1
