@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, insert, text
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, Table, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +32,10 @@ from voltgate.testing.clock import FakeClock
 
 T0 = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 _SCRATCH = Table(
-    "scratch", MetaData(), Column("id", Integer, primary_key=True), Column("v", Integer)
+    "scratch",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("v", Integer, CheckConstraint("v > 0")),
 )
 Inserts = tuple[Compiled, Compiled]
 
@@ -61,9 +64,7 @@ async def _scratch(db: Database) -> Inserts:
 
     def create(repos: Repositories) -> Inserts:
         connection = _sql(repos).connection
-        connection.execute(
-            text("CREATE TABLE scratch (id integer PRIMARY KEY, v integer CHECK (v > 0))")
-        )
+        _SCRATCH.create(connection)
         dialect = connection.dialect
         return Compiled(insert(_SCRATCH), dialect), Compiled(insert(_SCRATCH), dialect)
 

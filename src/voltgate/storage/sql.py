@@ -273,9 +273,7 @@ class Executor:
         what was committed when it started, in a transaction or not, so a read that comes
         before any write of the batch sees the same rows either way, and it locks nothing.
         """
-        if self._deferred:
-            self.flush()
-        self._call(self._cursor.execute, statement, statement.parameters(params), alone=True)
+        self._send(statement, statement.parameters(params), alone=True)
         return [statement.row(raw) for raw in self._cursor.fetchall()]
 
     def first(self, statement: Compiled, params: Mapping[str, Any]) -> Row | None:
@@ -300,10 +298,10 @@ class Executor:
     def _execute(self, statement: Compiled, params: Mapping[str, Any]) -> None:
         self._send(statement, statement.parameters(params))
 
-    def _send(self, statement: Compiled, parameters: Sequence[Any]) -> None:
+    def _send(self, statement: Compiled, parameters: Sequence[Any], *, alone: bool = False) -> None:
         if self._deferred:
             self.flush()
-        self._call(self._cursor.execute, statement, parameters)
+        self._call(self._cursor.execute, statement, parameters, alone=alone)
 
     def _call(
         self,
