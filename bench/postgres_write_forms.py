@@ -1,4 +1,4 @@
-"""PostgreSQL's own CPU per MeterValues write: one execution per row, or a batch as arrays.
+"""PostgreSQL's own CPU per MeterValues write: one execution per row, or a batch as an array.
 
     .venv/bin/python bench/postgres_write_forms.py [--batches 200] [--rounds 3] [--jsonb]
 
@@ -7,7 +7,9 @@ the transaction's and the EVSE's registers) through `SqlMeterValues`, in the two
 storage has had (docs/adr/0003-hot-path.md §26), alternating:
 
   rows     each row its own execution of `bulk.TrackedInsert` (one pipelined executemany)
-  arrays   the whole batch as one execution of `bulk.tracked_columnar` (what Voltgate sends)
+  arrays   the whole batch as one execution of `bulk.tracked_columnar`, what Voltgate sends
+           (one array per column until ADR 0003 §29, one array of rows of a composite
+           type since)
 
 and prints PostgreSQL's CPU per row (all its processes, as bench/run.py counts it).
 `--jsonb` first turns `samples` back into `jsonb`, the type before migration 0015. Runs on

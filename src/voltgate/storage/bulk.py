@@ -9,7 +9,7 @@
   trips dominate PostgreSQL CPU per message (socket send/poll per statement), see
   docs/adr/0002-storage-units-of-work.md.
 * `columnar_insert`, `tracked_columnar` (PostgreSQL): deferred writes whose rows of a whole
-  batch go out as ONE statement, each column bound as an array (`sql.Columnar`).
+  batch go out as ONE statement, bound as one array of a composite type (`sql.Columnar`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 
-from voltgate.storage.sql import Columnar, Compiled, Processor
+from voltgate.storage.sql import Columnar, Compiled, Processor, RowType
 from voltgate.storage.types import UTCDateTime
 
 
@@ -194,31 +194,41 @@ class TrackedInsert(MultiInsert):
         return out
 
 
-def _arrays(columns: Sequence[Column[Any]], dialect: Dialect) -> list[str]:
-    """``$1::BYTEA[], $2::VARCHAR[], ...``: one array parameter per column."""
-    return [
-        f"${n}::{column.type.compile(dialect=dialect)}[]"
-        for n, column in enumerate(columns, start=1)
-    ]
-
-
 def _binds(columns: Sequence[Column[Any]], dialect: Dialect) -> list[Processor]:
     return [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
 
 
-def columnar_insert(table: Table, names: Sequence[str], key: str, dialect: Dialect) -> Columnar:
-    """``INSERT ... SELECT * FROM unnest(...) ON CONFLICT (key) DO NOTHING``.
+def _row_type(
+    name: str, names: Sequence[str], columns: Sequence[Column[Any]], dialect: Dialect
+) -> RowType:
+    """A composite type `name` whose attributes are `names`, typed as `columns`."""
+    return RowType(
+        name,
+        [(n, c.type.compile(dialect=dialect)) for n, c in zip(names, columns, strict=True)],
+    )
 
-    Rows are inserted in queued order (`unnest` keeps the arrays' order), so of two rows
-    with one key the first is stored, as one `executemany` would.
+
+def columnar_insert(
+    table: Table, names: Sequence[str], key: str, row_type: str, dialect: Dialect
+) -> Columnar:
+    """``INSERT ... SELECT * FROM unnest($1::row_type[]) ON CONFLICT (key) DO NOTHING``.
+
+    `row_type` is the composite type whose attributes are `names` (a migration creates
+    it). Rows are inserted in queued order (`unnest` keeps the array's order), so of two
+    rows with one key the first is stored, as one `executemany` would.
     """
     columns = [table.c[name] for name in names]
+    type_ = _row_type(row_type, names, columns, dialect)
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)}) "
-        f"SELECT * FROM unnest({', '.join(_arrays(columns, dialect))}) "
+        f"SELECT * FROM unnest($1::{type_.name}[]) "
         f"ON CONFLICT ({key}) DO NOTHING"
     )
-    return Columnar(sql, _binds(columns, dialect))
+    return Columnar(sql, _binds(columns, dialect), type_)
+
+
+MV_WRITE_TYPE = "meter_value_write"
+"""The composite type of one row of the 1.6 MeterValues write (migration 0016)."""
 
 
 def tracked_columnar(
@@ -233,10 +243,11 @@ def tracked_columnar(
 
     A row's columns: `fields` of `table` (its key first), then the transaction's `registers`
     and its id, then the EVSE's station and EVSE ids, its register (Wh, time) and whether
-    there is one. Each row's register writes apply only if the row was new, as in
-    `TrackedInsert`: of a transaction's new rows the last one's registers are written, of
-    an EVSE's new registers the newest (ties: the later row), kept only if newer than the
-    stored one (`newest_register`). A later row with a key seen earlier in the batch is
+    there is one; the rows go out as one array of the composite type `MV_WRITE_TYPE`.
+    Each row's register writes apply only if the row was new, as in `TrackedInsert`: of a
+    transaction's new rows the last one's registers are written, of an EVSE's new
+    registers the newest (ties: the later row), kept only if newer than the stored one
+    (`newest_register`). A later row with a key seen earlier in the batch is
     dropped before sending: it is a retry, which one row at a time would also have left
     without effect.
     """
@@ -248,15 +259,17 @@ def tracked_columnar(
         e.station_id, e.evse_id, e.last_register_wh, e.last_register_at,
     ]  # fmt: skip
     names = [*fields, *(f"t_{name}" for name in registers), "t_id"]
-    names += ["e_station_id", "e_evse_id", "e_wh", "e_at", "e_has_register"]
-    arrays = [*_arrays(columns, dialect), f"${len(columns) + 1}::BOOLEAN[]"]
+    names += ["e_station_id", "e_evse_id", "e_wh", "e_at"]
+    typed = _row_type(MV_WRITE_TYPE, names, columns, dialect).attributes
+    row_type = RowType(MV_WRITE_TYPE, [*typed, ("e_has_register", "BOOLEAN")])
+    names.append("e_has_register")
     upsert = postgresql.insert(evses)
     keep_newest = ", ".join(
         f"{name} = {value.compile(dialect=dialect)}"
         for name, value in newest_register(evses, upsert.excluded).items()
     )
     sql = (
-        f"WITH u AS (SELECT * FROM unnest({', '.join(arrays)}) WITH ORDINALITY "
+        f"WITH u AS (SELECT * FROM unnest($1::{row_type.name}[]) WITH ORDINALITY "
         f"AS u({', '.join(names)}, ord)), "
         f"inserted AS (INSERT INTO {table.name} ({', '.join(fields)}) "
         f"SELECT {', '.join(fields)} FROM u "
@@ -274,4 +287,4 @@ def tracked_columnar(
         f"ON CONFLICT (station_id, evse_id) DO UPDATE SET {keep_newest}) "
         "SELECT count(*) FROM inserted"
     )
-    return Columnar(sql, [*_binds(columns, dialect), None], first_of_key=0)
+    return Columnar(sql, [*_binds(columns, dialect), None], row_type, first_of_key=0)

@@ -102,37 +102,48 @@ class Compiled:
 
 
 class Columnar:
-    """PostgreSQL: a deferred write sent once per batch with one array per column.
+    """PostgreSQL: a deferred write sent once per batch, its rows as one array parameter.
 
-    `Executor.defer` queues rows; `Executor.flush` sends them as ``unnest($1::type[], ...)``
-    in a single execution. Pipelined `executemany` saves the round trips but not
-    PostgreSQL's per-execution work (bind, executor start and end):
-    for the 1.6 MeterValues write, 46-47 µs of PostgreSQL's CPU a row one execution each,
-    against 32-33 µs as arrays (`bench/postgres_write_forms.py`, docs/adr/0003-hot-path.md
-    §26). Built by `bulk.columnar_insert` and `bulk.tracked_columnar`.
+    `Executor.defer` queues rows; `Executor.flush` sends them in a single execution, as one
+    array of a composite type (`row_type`, a row a tuple) turned back into rows by
+    ``unnest($1::row_type[])``. Pipelined `executemany` saves the round trips but not
+    PostgreSQL's per-execution work (bind, executor start and end): for the 1.6 MeterValues
+    write, 46-47 µs of PostgreSQL's CPU a row one execution each, against 32-33 µs as
+    arrays (`bench/postgres_write_forms.py`, docs/adr/0003-hot-path.md §26). One array of
+    rows rather than one array per column: asyncpg checks every element of an array
+    parameter against `collections.abc` classes, a Python call each, so a composite array
+    costs four of those a row instead of one or two per column (§29). Built by
+    `bulk.columnar_insert` and `bulk.tracked_columnar`.
 
     Args:
-        sql: the statement; ``$n`` is the array of column n, rows in queued order.
+        sql: the statement; ``$1`` is the array of rows, in queued order.
         binds: each column's bind processor (None: the value as it is).
+        row_type: the composite type of a row, created by a migration.
         first_of_key: the column holding the row's key, when a later row with a key seen
             earlier in the batch must be dropped before sending (`tracked_columnar`).
     """
 
-    __slots__ = ("_bound", "_first_of_key", "sql")
+    __slots__ = ("_bound", "_first_of_key", "row_type", "sql")
 
     def __init__(
-        self, sql: str, binds: Sequence[Processor], *, first_of_key: int | None = None
+        self,
+        sql: str,
+        binds: Sequence[Processor],
+        row_type: RowType,
+        *,
+        first_of_key: int | None = None,
     ) -> None:
         self.sql = sql
         self._bound = tuple((i, process) for i, process in enumerate(binds) if process is not None)
+        self.row_type = row_type
         self._first_of_key = first_of_key
 
     def convert(self, values: Sequence[Any]) -> list[Any]:
         """One row's values (in column order) converted by the bind processors."""
         return _bind_in_place(self._bound, list(values))
 
-    def arrays(self, rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
-        """The statement's parameters for `rows`: one list per column."""
+    def parameters(self, rows: Sequence[Sequence[Any]]) -> list[Any]:
+        """The statement's one parameter for `rows`: the list of their tuples."""
         key = self._first_of_key
         if key is not None:
             seen: set[Any] = set()
@@ -142,7 +153,28 @@ class Columnar:
                     seen.add(row[key])
                     kept.append(row)
             rows = kept
-        return [list(column) for column in zip(*rows, strict=True)]
+        # Tuples: asyncpg takes a list in an array for a dimension of its own.
+        return [[tuple(row) for row in rows]]
+
+
+class RowType:
+    """A PostgreSQL composite type that carries one row of a `Columnar` write.
+
+    Its attributes are the row's columns, named and typed as the statement reads them
+    (types as the dialect compiles them). A migration creates it, spelled out as migrations
+    are; a test compares what the database holds with this (tests/storage).
+    """
+
+    __slots__ = ("attributes", "name")
+
+    def __init__(self, name: str, attributes: Sequence[tuple[str, str]]) -> None:
+        self.name = name
+        self.attributes = tuple(attributes)
+
+    def ddl(self) -> str:
+        """``CREATE TYPE name AS (attribute type, ...)``."""
+        body = ", ".join(f"{name} {type_}" for name, type_ in self.attributes)
+        return f"CREATE TYPE {self.name} AS ({body})"
 
 
 class Executor:
@@ -188,7 +220,7 @@ class Executor:
     def defer(self, statement: Compiled | Columnar, parameters: Sequence[Any]) -> None:
         """Queue a statement whose result nobody reads; it is sent before the next
         statement, or by `flush`. All queued rows of one statement go out as one pipelined
-        `executemany` (a `Columnar` one: as one execution with an array per column): on
+        `executemany` (a `Columnar` one: as one execution with an array of rows): on
         PostgreSQL one round trip for a whole batch of units.
 
         Rows of the same statement keep their order, and statements go out in the order of
@@ -241,7 +273,7 @@ class Executor:
             ]
             if isinstance(statement, Columnar):
                 self._call(
-                    self._cursor.execute, statement, statement.arrays(parameters), alone=alone
+                    self._cursor.execute, statement, statement.parameters(parameters), alone=alone
                 )
             else:
                 self._call(self._cursor.executemany, statement, parameters, alone=alone)

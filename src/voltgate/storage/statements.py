@@ -434,11 +434,11 @@ class Statements:
 
         te = t.transaction_events
 
-        def event_insert(fields: tuple[str, ...]) -> Compiled | Columnar:
+        def event_insert(fields: tuple[str, ...], row_type: str) -> Compiled | Columnar:
             # Bound positionally (`transaction_repos.SqlTransactionEvents.add`).
             columns = ("dedupe_key", *fields)
             if postgres:
-                return columnar_insert(te, columns, "dedupe_key", dialect)
+                return columnar_insert(te, columns, "dedupe_key", row_type, dialect)
             added = c(
                 insert(te).on_conflict_do_nothing(index_elements=[te.c.dedupe_key]),
                 list(columns),
@@ -446,8 +446,8 @@ class Statements:
             assert added.names == columns
             return added
 
-        self.tx_event_add = event_insert(TX_EVENT_FIELDS)
-        self.tx_event_add_short = event_insert(TX_EVENT_SHORT)
+        self.tx_event_add = event_insert(TX_EVENT_FIELDS, "transaction_event_write")
+        self.tx_event_add_short = event_insert(TX_EVENT_SHORT, "transaction_event_write_short")
         self.tx_event_list = c(
             select(*(te.c[name] for name in TX_EVENT_FIELDS))
             .where(te.c.transaction_id == bindparam("_t"))
