@@ -31,6 +31,8 @@ from voltgate.domain.transactions import NO_FLAGS, SuspectFlag
 from voltgate.storage.types import decode_flags, encode_flags
 
 
+# Not compiled with mypyc (pyproject.toml): mypyc makes this class something msgspec no
+# longer treats as a Struct, and the packed text then fails to decode (ADR 0003 §29).
 class _Sample(msgspec.Struct, omit_defaults=True):
     measurand: str
     location: str
