@@ -162,7 +162,7 @@ class RowType:
 
     Its attributes are the row's columns, named and typed as the statement reads them
     (types as the dialect compiles them). A migration creates it, spelled out as migrations
-    are; a test compares what the database holds with this (tests/storage).
+    are; tests/storage/test_row_types.py compares what the database holds with this.
     """
 
     __slots__ = ("attributes", "name")
@@ -170,11 +170,6 @@ class RowType:
     def __init__(self, name: str, attributes: Sequence[tuple[str, str]]) -> None:
         self.name = name
         self.attributes = tuple(attributes)
-
-    def ddl(self) -> str:
-        """``CREATE TYPE name AS (attribute type, ...)``."""
-        body = ", ".join(f"{name} {type_}" for name, type_ in self.attributes)
-        return f"CREATE TYPE {self.name} AS ({body})"
 
 
 class Executor:
