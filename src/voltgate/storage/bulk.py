@@ -198,14 +198,11 @@ def _binds(columns: Sequence[Column[Any]], dialect: Dialect) -> list[Processor]:
     return [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
 
 
-def _row_type(
-    name: str, names: Sequence[str], columns: Sequence[Column[Any]], dialect: Dialect
-) -> RowType:
-    """A composite type `name` whose attributes are `names`, typed as `columns`."""
-    return RowType(
-        name,
-        [(n, c.type.compile(dialect=dialect)) for n, c in zip(names, columns, strict=True)],
-    )
+def _typed(
+    names: Sequence[str], columns: Sequence[Column[Any]], dialect: Dialect
+) -> list[tuple[str, str]]:
+    """Composite type attributes: `names`, typed as `columns`."""
+    return [(n, c.type.compile(dialect=dialect)) for n, c in zip(names, columns, strict=True)]
 
 
 def columnar_insert(
@@ -218,7 +215,7 @@ def columnar_insert(
     rows with one key the first is stored, as one `executemany` would.
     """
     columns = [table.c[name] for name in names]
-    type_ = _row_type(row_type, names, columns, dialect)
+    type_ = RowType(row_type, _typed(names, columns, dialect))
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)}) "
         f"SELECT * FROM unnest($1::{type_.name}[]) "
@@ -260,8 +257,9 @@ def tracked_columnar(
     ]  # fmt: skip
     names = [*fields, *(f"t_{name}" for name in registers), "t_id"]
     names += ["e_station_id", "e_evse_id", "e_wh", "e_at"]
-    typed = _row_type(MV_WRITE_TYPE, names, columns, dialect).attributes
-    row_type = RowType(MV_WRITE_TYPE, [*typed, ("e_has_register", "BOOLEAN")])
+    row_type = RowType(
+        MV_WRITE_TYPE, [*_typed(names, columns, dialect), ("e_has_register", "BOOLEAN")]
+    )
     names.append("e_has_register")
     upsert = postgresql.insert(evses)
     keep_newest = ", ".join(
