@@ -225,7 +225,11 @@ def columnar_insert(
 
 
 MV_WRITE_TYPE = "meter_value_write"
-"""The composite type of one row of the 1.6 MeterValues write (migration 0016)."""
+"""The composite type of one row of the 1.6 MeterValues write (migrations 0016, 0017)."""
+
+VERSION = "xmin::text::bigint"
+"""A transaction row's version: PostgreSQL's `xmin`, the id of the database transaction
+that wrote the row as it is, which every UPDATE of the row changes (whoever runs it)."""
 
 
 def tracked_columnar(
@@ -240,13 +244,21 @@ def tracked_columnar(
 
     A row's columns: `fields` of `table` (its key first), then the transaction's `registers`
     and its id, then the EVSE's station and EVSE ids, its register (Wh, time) and whether
-    there is one; the rows go out as one array of the composite type `MV_WRITE_TYPE`.
+    there is one, then the transaction's version (`VERSION`) the registers were folded onto;
+    the rows go out as one array of the composite type `MV_WRITE_TYPE`.
     Each row's register writes apply only if the row was new, as in `TrackedInsert`: of a
     transaction's new rows the last one's registers are written, of an EVSE's new
     registers the newest (ties: the later row), kept only if newer than the stored one
     (`newest_register`). A later row with a key seen earlier in the batch is
     dropped before sending: it is a retry, which one row at a time would also have left
     without effect.
+
+    A transaction is updated only if its row still has the row's version (NULL: not
+    checked); if any is not, `voltgate_unchanged` fails the whole statement with SQLSTATE
+    40001 and nothing of it is kept (migration 0017). The check is the UPDATE's own
+    condition, so a change committed by another connection while the statement runs is
+    seen too (READ COMMITTED rechecks an updated row's newest version). The statement
+    returns one row: the transactions it updated and their new versions, as two arrays.
     """
     assert fields[0] == "key"
     e = evses.c
@@ -258,9 +270,15 @@ def tracked_columnar(
     names = [*fields, *(f"t_{name}" for name in registers), "t_id"]
     names += ["e_station_id", "e_evse_id", "e_wh", "e_at"]
     row_type = RowType(
-        MV_WRITE_TYPE, [*_typed(names, columns, dialect), ("e_has_register", "BOOLEAN")]
+        MV_WRITE_TYPE,
+        [
+            *_typed(names, columns, dialect),
+            ("e_has_register", "BOOLEAN"),
+            ("t_version", "BIGINT"),
+        ],
     )
-    names.append("e_has_register")
+    names += ["e_has_register", "t_version"]
+    tx = transactions.name
     upsert = postgresql.insert(evses)
     keep_newest = ", ".join(
         f"{name} = {value.compile(dialect=dialect)}"
@@ -273,16 +291,20 @@ def tracked_columnar(
         f"SELECT {', '.join(fields)} FROM u "
         f"ON CONFLICT (key) DO NOTHING RETURNING key), "
         "new AS (SELECT u.* FROM u JOIN inserted ON u.key = inserted.key), "
-        f"tx_update AS (UPDATE {transactions.name} SET "
+        "latest AS (SELECT DISTINCT ON (t_id) * FROM new ORDER BY t_id, ord DESC), "
+        f"tx_update AS (UPDATE {tx} SET "
         + ", ".join(f"{name} = n.t_{name}" for name in registers)
-        + " FROM (SELECT DISTINCT ON (t_id) * FROM new ORDER BY t_id, ord DESC) AS n "
-        f"WHERE {transactions.name}.id = n.t_id), "
+        + f" FROM latest AS n WHERE {tx}.id = n.t_id "
+        f"AND (n.t_version IS NULL OR {tx}.{VERSION} = n.t_version) "
+        f"RETURNING {tx}.id, {tx}.{VERSION} AS version), "
         f"evse_update AS (INSERT INTO {evses.name} "
         "(station_id, evse_id, last_register_wh, last_register_at) "
         "SELECT DISTINCT ON (e_station_id, e_evse_id) e_station_id, e_evse_id, e_wh, e_at "
         "FROM new WHERE e_has_register "
         "ORDER BY e_station_id, e_evse_id, e_at DESC, ord DESC "
         f"ON CONFLICT (station_id, evse_id) DO UPDATE SET {keep_newest}) "
-        "SELECT count(*) FROM inserted"
+        "SELECT voltgate_unchanged((SELECT count(*) FROM latest), count(*)), "
+        "array_agg(id), array_agg(version) FROM tx_update"
     )
-    return Columnar(sql, [*_binds(columns, dialect), None], row_type, first_of_key=0)
+    binds = [*_binds(columns, dialect), None, None]
+    return Columnar(sql, binds, row_type, first_of_key=0, returns=True)

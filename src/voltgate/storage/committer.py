@@ -313,7 +313,7 @@ def _settle(units: list[_Unit], results: list[Any], error: BaseException | None)
 def _run_units(batch: list[_Unit], repos: SqlRepositories) -> list[Any]:
     ids = [tx_id for unit in batch if unit.reads for tx_id in unit.reads.transactions]
     keys = [key for unit in batch if unit.reads for key in unit.reads.transaction_keys]
-    if len(ids) + len(keys) > 1:
+    if ids or keys:
         repos.transactions.prefetch(ids, keys)
     results = []
     for index, unit in enumerate(batch):

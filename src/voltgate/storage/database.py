@@ -32,8 +32,10 @@ from sqlalchemy.pool import StaticPool
 
 from voltgate.storage.open_transactions import OpenTransactions
 from voltgate.storage.repositories import SqlRepositories
+from voltgate.storage.retry import is_changed_meanwhile
 from voltgate.storage.sql import Compiled
 from voltgate.storage.statements import Statements
+from voltgate.storage.versioned_transactions import VersionedTransactions
 from voltgate.storage.wal_sync import WalSyncer
 from voltgate.storage.writer import WriterThread
 
@@ -172,6 +174,8 @@ class Database:
         self._repos: SqlRepositories | None = None
         # SQLite: the open transactions the writer has read or written (see the module).
         self._open: OpenTransactions | None = None
+        # PostgreSQL: the transactions this server wrote, with their row versions.
+        self._versions: VersionedTransactions | None = None
         # SQLite: `total_changes` of the writer's connection at its last fold.
         self._fold_every = sqlite_fold_every
         self._folded_at = 0
@@ -190,6 +194,7 @@ class Database:
             dialect = self._sync.dialect
         else:
             self._async = postgres_engine(url)
+            self._versions = VersionedTransactions()
             dialect = self._async.dialect
         self._statements = Statements(dialect)
 
@@ -245,6 +250,13 @@ class Database:
                         await conn.close()
                     conn = self._pg_conn = await self._async.connect()
                 # One greenlet for the whole batch: begin, units, commit.
+                try:
+                    return await conn.run_sync(self._batch, batch), None
+                except Exception as error:
+                    if not is_changed_meanwhile(error):
+                        raise
+                # A transaction served from memory had changed: the batch was rolled back
+                # and everything remembered forgotten, so it now reads what is stored.
                 return await conn.run_sync(self._batch, batch), None
         assert self._writer is not None
         syncer = self._syncer
@@ -302,8 +314,11 @@ class Database:
         repos = self._repos
         kept = self._open
         dbapi = conn.connection.dbapi_connection
+        versions = self._versions
         if repos is None or repos.executor.dbapi_connection is not dbapi:
-            repos = self._repos = SqlRepositories(conn, self._statements, kept)
+            repos = self._repos = SqlRepositories(conn, self._statements, kept, versions)
+            if versions is not None:
+                versions.clear()  # another connection: check everything again
             if kept is not None:
                 kept.reset()  # another connection: its own data_version
             self._folded_at = 0  # another connection: its own count of changes
@@ -313,14 +328,18 @@ class Database:
                 if kept is not None:
                     kept.begin(dbapi)
                 result = batch(repos)
+                repos.transactions.verify_served()
                 fold = self._statements.mv_fold
                 # The deferred writes go out before the commit; after them only a fold (SQLite).
                 repos.executor.flush(last=fold is None)
                 if fold is not None:
                     self._fold_when_due(repos, fold, dbapi)
+            repos.transactions.committed()
         except BaseException:
             if kept is not None:
                 kept.clear()  # it may hold what was rolled back (or never committed)
+            if versions is not None:
+                versions.clear()  # the same, or a transaction changed meanwhile
             raise
         finally:
             repos.executor.discard()  # left over only when the batch failed

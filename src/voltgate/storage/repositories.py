@@ -45,6 +45,7 @@ from voltgate.storage.transaction_repos import (
     SqlTransactions,
 )
 from voltgate.storage.transaction_repos import _transaction as transaction_row
+from voltgate.storage.versioned_transactions import VersionedTransactions
 
 
 class SqlStations:
@@ -218,13 +219,16 @@ class SqlRepositories:
         connection: Connection,
         statements: Statements,
         open_transactions: OpenTransactions | None = None,
+        versioned_transactions: VersionedTransactions | None = None,
     ) -> None:
         self.connection = connection
         self.executor = db = Executor(connection)
         self.stations = SqlStations(db, statements)
         self.connectors = SqlConnectors(db, statements)
         self.tokens = SqlTokens(db, statements)
-        self.transactions = SqlTransactions(db, statements, open_transactions)
+        self.transactions = SqlTransactions(
+            db, statements, open_transactions, versioned_transactions
+        )
         self.meter_values = SqlMeterValues(db, statements, self.transactions)
         self.events = SqlStationEvents(db, statements)
         self.device_model = SqlDeviceModel(db, statements.device_model)

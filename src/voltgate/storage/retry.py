@@ -27,15 +27,34 @@ _PG_TRANSIENT_CLASSES = ("08", "53")  # connection exception; insufficient resou
 _SQLITE_TRANSIENT = {5, 6, 13}
 
 
+class TransactionChanged(RuntimeError):
+    """A transaction this server remembered was changed in the database meanwhile
+    (`storage.versioned_transactions`): the batch must run again on what is stored."""
+
+
 def is_transient(error: BaseException) -> bool:
     """True when running the same batch again may succeed."""
-    if isinstance(error, DisconnectionError):
+    if isinstance(error, DisconnectionError | TransactionChanged):
         return True
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:
             return True
         return _driver_transient(error.orig)
     return _driver_transient(error)
+
+
+def is_changed_meanwhile(error: BaseException) -> bool:
+    """True for `TransactionChanged`, and for the serialization failure (40001) that the
+    MeterValues write raises when a transaction's row version changed (migration 0017;
+    under READ COMMITTED, the level Voltgate runs at, PostgreSQL raises none itself)."""
+    if isinstance(error, TransactionChanged):
+        return True
+    cause: BaseException | None = error.orig if isinstance(error, DBAPIError) else error
+    while cause is not None:
+        if getattr(cause, "sqlstate", None) == "40001":
+            return True
+        cause = cause.__cause__ if cause.__cause__ is not cause else None
+    return False
 
 
 def _driver_transient(error: BaseException | None) -> bool:

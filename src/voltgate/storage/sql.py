@@ -121,9 +121,10 @@ class Columnar:
         row_type: the composite type of a row, created by a migration.
         first_of_key: the column holding the row's key, when a later row with a key seen
             earlier in the batch must be dropped before sending (`tracked_columnar`).
+        returns: the statement returns rows, which `Executor.results` hands over.
     """
 
-    __slots__ = ("_bound", "_first_of_key", "row_type", "sql")
+    __slots__ = ("_bound", "_first_of_key", "returns", "row_type", "sql")
 
     def __init__(
         self,
@@ -132,8 +133,10 @@ class Columnar:
         row_type: RowType,
         *,
         first_of_key: int | None = None,
+        returns: bool = False,
     ) -> None:
         self.sql = sql
+        self.returns = returns
         self._bound = tuple((i, process) for i, process in enumerate(binds) if process is not None)
         self.row_type = row_type
         self._first_of_key = first_of_key
@@ -191,6 +194,7 @@ class Executor:
         "_dbapi",
         "_deferred",
         "_dialect",
+        "_results",
         "_serial",
         "connection",
     )
@@ -210,6 +214,8 @@ class Executor:
         # `defer_latest` by the caller's key (a later row replaces the earlier one).
         self._deferred: dict[Compiled | Columnar, dict[Hashable, _Deferred]] = {}
         self._serial = 0
+        # The rows returned by flushed `Columnar` statements that return rows.
+        self._results: dict[Columnar, list[Row]] = {}
         self._alone = self._dialect.name == "postgresql"
 
     def defer(self, statement: Compiled | Columnar, parameters: Sequence[Any]) -> None:
@@ -270,12 +276,22 @@ class Executor:
                 self._call(
                     self._cursor.execute, statement, statement.parameters(parameters), alone=alone
                 )
+                if statement.returns:
+                    # Not `setdefault(statement, [])`: compiled by mypyc, that raises TypeError.
+                    returned = [tuple(row) for row in self._cursor.fetchall()]
+                    earlier = self._results.get(statement)
+                    self._results[statement] = returned if earlier is None else earlier + returned
             else:
                 self._call(self._cursor.executemany, statement, parameters, alone=alone)
 
     def discard(self) -> None:
-        """Drop deferred statements (their transaction was rolled back)."""
+        """Drop deferred statements and their results (their transaction is over)."""
         self._deferred.clear()
+        self._results.clear()
+
+    def results(self, statement: Columnar) -> list[Row]:
+        """The rows `statement` returned in this transaction, each time it was flushed."""
+        return self._results.pop(statement, [])
 
     def run_beside_deferred(self, statement: Compiled, parameters: Sequence[Any]) -> int:
         """Execute `statement` with ready positional `parameters` now, leaving the deferred

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Dialect
 from voltgate.storage import tables as t
 from voltgate.storage.access_repos import AccessStatements
 from voltgate.storage.bulk import (
+    VERSION,
     MultiInsert,
     TrackedInsert,
     columnar_insert,
@@ -261,16 +262,25 @@ class Statements:
 
         tx_columns = [tx.c[name] for name in TX_FIELDS]
         tx_writable = [name for name in TX_FIELDS if name != "id"] + ["id_tag_key"]
-        self.tx_get = c(select(*tx_columns).where(tx.c.id == bindparam("id")))
+        # PostgreSQL: a transaction read by id comes with its row version last
+        # (`storage.versioned_transactions`).
+        versioned = (
+            [*tx_columns, literal_column(VERSION, Integer)]
+            if dialect.name == "postgresql"
+            else tx_columns
+        )
+        self.tx_get = c(select(*versioned).where(tx.c.id == bindparam("id")))
+        ids = bindparam("ids", type_=postgresql.ARRAY(Integer()))
         # PostgreSQL: the transactions a whole batch will read, in one round trip instead
         # of one per unit. (SQLite reads each in process; doing it in one query there
         # measured no gain.)
         self.tx_get_many = (
-            c(
-                select(*tx_columns).where(
-                    tx.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(Integer())))
-                )
-            )
+            c(select(*versioned).where(tx.c.id == any_(ids)))
+            if dialect.name == "postgresql"
+            else None
+        )
+        self.tx_versions = (
+            c(select(tx.c.id, literal_column(VERSION, Integer)).where(tx.c.id == any_(ids)))
             if dialect.name == "postgresql"
             else None
         )

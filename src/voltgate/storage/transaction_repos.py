@@ -8,9 +8,11 @@ A MeterValues message with one meterValue element (nearly all) costs:
   row was new, are queued and coalesced: one UPDATE per transaction and one upsert per
   EVSE for the whole batch, each batch's rows sent as one ``executemany``
   (`sql.Executor.defer_latest`).
-* PostgreSQL: the transaction is read ahead with the batch's others, and the row insert,
-  register update and EVSE upsert are one deferred row of a statement that writes the
-  whole batch's messages at once (`bulk.tracked_columnar`).
+* PostgreSQL: the transaction comes from the server's memory of the transactions it
+  wrote, with its row version (`storage.versioned_transactions`), or else is read ahead
+  with the batch's others; the row insert, register update and EVSE upsert are one
+  deferred row of a statement that writes the whole batch's messages at once, and updates
+  the transaction only if its version is unchanged (`bulk.tracked_columnar`).
 
 Rows map positionally onto the domain dataclasses (`statements.TX_FIELDS`,
 `statements.MV_FIELDS`), which is cheaper than building dicts.
@@ -29,6 +31,7 @@ from voltgate.domain.transaction_events import StoredTransactionEvent, TxEventTy
 from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
 from voltgate.storage.open_transactions import OpenTransactions
+from voltgate.storage.retry import TransactionChanged
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import (
     TX_EVENT_FIELDS,
@@ -38,7 +41,9 @@ from voltgate.storage.statements import (
     Statements,
 )
 from voltgate.storage.types import decode_flags, encode_flags
+from voltgate.storage.versioned_transactions import VersionedTransactions
 
+_FIELDS = len(TX_FIELDS)
 _AUTH = TX_FIELDS.index("auth_status")
 _SUSPECT = TX_FIELDS.index("suspect")
 
@@ -53,27 +58,58 @@ class SqlTransactions:
     `kept` (SQLite): the writer's open transactions, which serve `get` and `find` without a
     read; a write drops the transaction from it, except the register writes of the
     MeterValues path, which keep it up to date (`SqlMeterValues.add_one_for_transaction`).
+
+    `versions` (PostgreSQL): the transactions this server wrote, with their row versions,
+    which serve the `prefetch` of declared transactions without a read; what they serve is
+    checked before the batch commits (`storage.versioned_transactions`). Every transaction
+    read by id in a batch has its version noted (`_read`), for the write that follows.
     """
 
-    def __init__(self, db: Executor, sql: Statements, kept: OpenTransactions | None) -> None:
+    def __init__(
+        self,
+        db: Executor,
+        sql: Statements,
+        kept: OpenTransactions | None,
+        versions: VersionedTransactions | None = None,
+    ) -> None:
         self._db = db
         self._sql = sql
         self._prefetched: dict[int, Row] = {}
         self._prefetched_keys: dict[bytes, Row] = {}
         self.kept = kept
+        self.versions = versions
+        self._served: dict[int, tuple[Transaction, int]] = {}  # from `versions`, unchecked
+        self._read: dict[int, int] = {}  # versions of the transactions read this batch
+        self._written: dict[int, Transaction] = {}  # by the deferred MeterValues write
 
     def reset(self) -> None:
         """Forget prefetched rows (a new database transaction starts)."""
         self._prefetched.clear()
         self._prefetched_keys.clear()
+        self._served.clear()
+        self._read.clear()
+        self._written.clear()
 
     def prefetch(self, transaction_ids: Sequence[int], keys: Sequence[bytes] = ()) -> None:
         """Read these transactions (by id, and by natural key) in one round trip each, for
-        the `get` and `find` calls that follow."""
+        the `get` and `find` calls that follow; those by id that `versions` holds are
+        served from there instead. A single one is left to `get` (as cheap in the batch)."""
         statement, by_key = self._sql.tx_get_many, self._sql.tx_find_many
         if statement is None or by_key is None:  # SQLite: reading each in process costs as much
             return
         ids = sorted({i for i in transaction_ids if 0 < i < 2**31})
+        versions = self.versions
+        if versions is not None and ids:
+            missing = []
+            for tx_id in ids:
+                hit = versions.get(tx_id)
+                if hit is None:
+                    missing.append(tx_id)
+                else:
+                    self._served[tx_id] = hit
+            ids = missing
+        if len(ids) + len(keys) < 2:
+            return
         if ids:
             for row in self._db.read_ahead(statement, {"ids": ids}):
                 self._prefetched[row[0]] = row
@@ -90,6 +126,9 @@ class SqlTransactions:
             tx = kept.get(transaction_id)
             if tx is not None:
                 return tx
+        served = self._served.get(transaction_id)
+        if served is not None:
+            return served[0]
         row = self._prefetched.pop(transaction_id, None)
         if row is None:
             row = self._db.first(self._sql.tx_get, {"id": transaction_id})
@@ -98,12 +137,64 @@ class SqlTransactions:
         tx = _transaction(row)
         if kept is not None:
             kept.keep(tx)
+        if self.versions is not None:
+            self._read[transaction_id] = row[_FIELDS]
         return tx
 
+    def written_deferred(self, tx: Transaction) -> int | None:
+        """`tx` as the batch's deferred MeterValues write will store it: the version its
+        registers were folded onto, which that write checks (None: not known)."""
+        served = self._served.pop(tx.id, None)
+        version = served[1] if served is not None else self._read.pop(tx.id, None)
+        self.forget(tx.id)
+        if self.versions is not None:
+            self._written[tx.id] = tx
+        return version
+
+    def verify_served(self) -> None:
+        """Before the commit: check the transactions served from `versions` that nothing
+        wrote (and so nothing checked); raise `TransactionChanged` if one was changed."""
+        if self._served:
+            served, self._served = self._served, {}
+            self._check({tx_id: version for tx_id, (_, version) in served.items()})
+
+    def _check(self, versions: dict[int, int]) -> None:
+        """Raise `TransactionChanged` unless each transaction's row has its version."""
+        statement = self._sql.tx_versions
+        assert statement is not None  # served only on PostgreSQL
+        stored: dict[int, int] = dict(self._db.rows(statement, {"ids": sorted(versions)}))
+        if any(stored.get(tx_id) != version for tx_id, version in versions.items()):
+            raise TransactionChanged("a transaction changed since this server read it")
+
+    def committed(self) -> None:
+        """After the commit: remember the transactions the deferred MeterValues write
+        stored, with their new versions (those it left alone are forgotten)."""
+        versions, statement = self.versions, self._sql.mv_add_deferred
+        if versions is None or statement is None or not self._written:
+            return
+        stored: dict[int, int] = {}
+        for _, ids, new_versions in self._db.results(statement):
+            stored.update(zip(ids or (), new_versions or (), strict=True))
+        for tx_id, tx in self._written.items():
+            version = stored.get(tx_id)
+            if version is None:
+                versions.drop(tx_id)
+            else:
+                versions.put(tx, version)
+        self._written.clear()
+
     def forget(self, transaction_id: int) -> None:
-        """Drop the kept and prefetched copies of a transaction that is being written."""
+        """Drop the kept and prefetched copies of a transaction that is being written; one
+        served from `versions` is checked first (its write does not check it)."""
+        served = self._served.pop(transaction_id, None)
+        if served is not None:
+            self._check({transaction_id: served[1]})
         if self.kept is not None:
             self.kept.forget(transaction_id)
+        if self.versions is not None:
+            self.versions.drop(transaction_id)
+            self._read.pop(transaction_id, None)
+            self._written.pop(transaction_id, None)
         self._prefetched.pop(transaction_id, None)
         if self._prefetched_keys:
             stale = [k for k, row in self._prefetched_keys.items() if row[0] == transaction_id]
@@ -204,11 +295,11 @@ class SqlMeterValues:
         if deferred is None:  # SQLite
             self._add_one_in_process(record, tx, register)
             return
-        self._transactions.forget(tx.id)
+        version = self._transactions.written_deferred(tx)
         wh, at = register if register is not None else (None, None)
         row = (
             *record_values(record), *_register_values(tx),
-            tx.station_id, tx.evse_id, wh, at, register is not None,
+            tx.station_id, tx.evse_id, wh, at, register is not None, version,
         )  # fmt: skip
         self._db.defer(deferred, deferred.convert(row))
 
@@ -269,7 +360,7 @@ class SqlMeterValues:
 
 
 def _transaction(row: Row) -> Transaction:
-    values = list(row)
+    values = list(row[:_FIELDS])
     if values[_AUTH] is not None:
         values[_AUTH] = AuthStatus(values[_AUTH])
     values[_SUSPECT] = decode_flags(values[_SUSPECT])
