@@ -694,7 +694,9 @@ class Reads:
 
     Storage may fetch the declared rows of a whole batch of units in one query before it
     runs them: on PostgreSQL that saves a network round trip per unit (the MeterValues hot
-    path reads its transaction). The unit still reads through its repositories as usual.
+    path reads its transaction). It may also serve them from memory, as it last wrote
+    them, checking before the commit that they are still so. The unit still reads through
+    its repositories as usual.
     """
 
     transactions: tuple[int, ...] = ()

@@ -16,8 +16,9 @@ from memory. It stays exact because:
   after ``BEGIN IMMEDIATE`` took the write lock (nobody else can commit until the batch
   ends), and a change forgets everything.
 
-PostgreSQL has none: several gateway nodes may share one database, and there the batch's
-transactions are read ahead in one query instead (`SqlTransactions.prefetch`).
+PostgreSQL cannot be this sure: several gateway nodes may share one database. There the
+transactions are remembered with their row versions, which the writes check
+(`storage.versioned_transactions`), and the others are read ahead in one query.
 """
 
 from __future__ import annotations
