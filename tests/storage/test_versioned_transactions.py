@@ -30,6 +30,8 @@ from voltgate.testing.clock import FakeClock
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
+CHANGE = "UPDATE transactions SET reading_count = 40 WHERE id = $1"
+
 
 def _energy(at: datetime, wh: float) -> list[MeterSample]:
     return [normalise(at, str(wh), measurand="Energy.Active.Import.Register", unit="Wh")]
@@ -62,6 +64,23 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield statements
 
 
+async def _remembered_then_changed(services: Services, clock: FakeClock, database_url: str) -> int:
+    """A started transaction with one reading, as this server remembers it; then another
+    connection (another gateway node, the CLI) sets its reading count to 40."""
+    tx_id = await _started(services, clock)
+    await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(clock(), 1500))
+    await _change(database_url, tx_id)
+    return tx_id
+
+
+async def _change(database_url: str, tx_id: int) -> None:
+    other = await _other(database_url)
+    try:
+        await other.execute(CHANGE, tx_id)
+    finally:
+        await other.close()
+
+
 async def _reading_count(services: Services, tx_id: int) -> tuple[Any, ...]:
     tx = await services.transactions.get(tx_id)
     assert tx is not None
@@ -90,13 +109,7 @@ async def test_a_change_by_another_connection_is_folded_into(
     retries: list[BaseException] = []
     async with Committer(db, on_retry=retries.append) as committer:
         services = Services(committer, clock, clock_skew_tolerance_s=300)
-        tx_id = await _started(services, clock)
-        await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(clock(), 1500))
-        other = await _other(database_url)
-        try:
-            await other.execute("UPDATE transactions SET reading_count = 40 WHERE id = $1", tx_id)
-        finally:
-            await other.close()
+        tx_id = await _remembered_then_changed(services, clock, database_url)
         later = clock() + timedelta(seconds=10)
         await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(later, 1600))
         assert await _reading_count(services, tx_id) == (1600.0, 41)
@@ -104,7 +117,7 @@ async def test_a_change_by_another_connection_is_folded_into(
 
 
 async def test_a_change_committed_while_the_write_waits_is_seen(
-    services: Services, clock: FakeClock, database_url: str, batches: list[int]
+    services: Services, clock: FakeClock, database_url: str
 ) -> None:
     """Another connection holds the transaction's row, changed but not yet committed, when
     the write arrives: the write waits for it, sees the committed change, and the batch
@@ -115,7 +128,7 @@ async def test_a_change_committed_while_the_write_waits_is_seen(
     try:
         holding = other.transaction()
         await holding.start()
-        await other.execute("UPDATE transactions SET reading_count = 40 WHERE id = $1", tx_id)
+        await other.execute(CHANGE, tx_id)
         later = clock() + timedelta(seconds=10)
         write = asyncio.create_task(
             services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(later, 1600))
@@ -137,13 +150,7 @@ async def test_a_served_transaction_that_nothing_wrote_is_checked(
 ) -> None:
     """A unit that declared its transaction and only read it gets the stored transaction,
     not the remembered one, once another connection changed it."""
-    tx_id = await _started(services, clock)
-    await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(clock(), 1500))
-    other = await _other(database_url)
-    try:
-        await other.execute("UPDATE transactions SET reading_count = 40 WHERE id = $1", tx_id)
-    finally:
-        await other.close()
+    tx_id = await _remembered_then_changed(services, clock, database_url)
 
     def read(repos: Repositories) -> Transaction | None:
         return repos.transactions.get(tx_id)
@@ -157,13 +164,7 @@ async def test_a_served_transaction_written_another_way_is_checked(
 ) -> None:
     """A MeterValues with two meterValue elements writes its transaction by another
     statement than the batch's write; the remembered copy is checked before it."""
-    tx_id = await _started(services, clock)
-    await services.transactions.meter_values("CP-1", 1, 1, tx_id, _energy(clock(), 1500))
-    other = await _other(database_url)
-    try:
-        await other.execute("UPDATE transactions SET reading_count = 40 WHERE id = $1", tx_id)
-    finally:
-        await other.close()
+    tx_id = await _remembered_then_changed(services, clock, database_url)
     t1, t2 = clock() + timedelta(seconds=10), clock() + timedelta(seconds=20)
     samples = [*_energy(t1, 1600), *_energy(t2, 1700)]
     await services.transactions.meter_values("CP-1", 1, 1, tx_id, samples)
