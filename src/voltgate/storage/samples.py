@@ -20,7 +20,6 @@ PostgreSQL stores it as ``json`` (not ``jsonb``, whose parse on insert cost more
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +27,13 @@ import msgspec
 
 from voltgate.domain.meter import MeterSample
 from voltgate.domain.transactions import NO_FLAGS, SuspectFlag
-from voltgate.storage.types import decode_flags, encode_flags
+from voltgate.storage.types import decode_flags
 
 
 # Not compiled with mypyc (pyproject.toml): mypyc makes this class something msgspec no
-# longer treats as a Struct, and the packed text then fails to decode (ADR 0003 §29).
-class _Sample(msgspec.Struct, omit_defaults=True):
+# longer treats as a Struct, and the packed text then fails to decode (ADR 0003 §29). What
+# builds it once per stored MeterValues is compiled, apart: `storage.packing`.
+class PackedSample(msgspec.Struct, omit_defaults=True):
     measurand: str
     location: str
     context: str
@@ -47,43 +47,20 @@ class _Sample(msgspec.Struct, omit_defaults=True):
     flags: str = ""
 
 
-_encode = msgspec.json.Encoder().encode
-_decode = msgspec.json.Decoder(list[_Sample]).decode
-
-
-def pack(samples: Sequence[MeterSample], flags: Sequence[frozenset[SuspectFlag]]) -> str:
-    """The JSON text of `samples`, each with its flags."""
-    return _encode(
-        [
-            _Sample(
-                s.measurand,
-                s.location,
-                s.context,
-                s.format,
-                s.value_raw,
-                s.unit_raw,
-                s.value,
-                s.unit,
-                s.phase,
-                s.signed_data,
-                encode_flags(f) if f else "",
-            )
-            for s, f in zip(samples, flags, strict=True)
-        ]
-    ).decode()
+_decode = msgspec.json.Decoder(list[PackedSample]).decode
 
 
 def unpack(
     stored: str | bytes | list[Any], at: datetime
 ) -> tuple[tuple[MeterSample, ...], tuple[frozenset[SuspectFlag], ...]]:
-    """The samples (taken at `at`) and their flags, from the JSON `pack` made.
+    """The samples (taken at `at`) and their flags, from the JSON `packing.pack` made.
 
     SQLite returns the text; asyncpg returns it already parsed (SQLAlchemy's JSON codec).
     """
     if isinstance(stored, str | bytes):
         packed = _decode(stored)
     else:
-        packed = msgspec.convert(stored, list[_Sample])
+        packed = msgspec.convert(stored, list[PackedSample])
     samples = tuple(
         MeterSample(
             at=at,

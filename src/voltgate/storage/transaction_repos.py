@@ -31,6 +31,7 @@ from voltgate.domain.transaction_events import StoredTransactionEvent, TxEventTy
 from voltgate.domain.transactions import Transaction
 from voltgate.storage import samples as packed
 from voltgate.storage.open_transactions import OpenTransactions
+from voltgate.storage.packing import pack
 from voltgate.storage.retry import TransactionChanged
 from voltgate.storage.sql import Executor, Row
 from voltgate.storage.statements import (
@@ -438,7 +439,7 @@ def record_values(record: MeterRecord) -> tuple[Any, ...]:
         record.transaction_id,
         record.reported_transaction_id,
         record.at,
-        packed.pack(record.samples, record.flags),
+        pack(record.samples, record.flags),
     )
 
 
