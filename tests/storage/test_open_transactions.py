@@ -23,6 +23,7 @@ from voltgate.domain.transactions import Transaction
 from voltgate.storage.committer import Committer
 from voltgate.storage.database import Database
 from voltgate.storage.open_transactions import OpenTransactions
+from voltgate.storage.versioned_transactions import VersionedTransactions
 from voltgate.testing.clock import FakeClock
 
 TOLERANCE = timedelta(seconds=300)
@@ -243,3 +244,18 @@ def test_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert len(kept._ids) <= 3  # the bound is internal: nothing else shows it
     kept.keep(Transaction(11, "CP", 1, 1, "TAG", None, 0), b"k")
     assert kept.find(b"k") is not None and kept.get(11) is not None
+
+
+def test_the_versioned_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL's memory of transactions (`storage.versioned_transactions`) starts over
+    past its bound too, and keeps what it was given last."""
+    monkeypatch.setattr("voltgate.storage.versioned_transactions.MAX_KEPT", 3)
+    versions = VersionedTransactions()
+    for tx_id in range(1, 11):
+        versions.put(Transaction(tx_id, "CP", 1, 1, "TAG", None, 0), 100 + tx_id)
+        assert len(versions) <= 3
+    hit = versions.get(10)
+    assert hit is not None and hit[1] == 110
+    versions.put(Transaction(10, "CP", 1, 1, "TAG", None, 0), 111)  # a newer version
+    again = versions.get(10)
+    assert len(versions) <= 3 and again is not None and again[1] == 111
