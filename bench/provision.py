@@ -19,7 +19,7 @@ from voltgate.config import Settings
 
 async def provision(database_url: str, tags: list[str]) -> None:
     """Add every tag as Accepted (migrating the database first, as the CLI does)."""
-    async with open_services(Settings(database_url=database_url)) as (_, services):
+    async with open_services(Settings(database_url=database_url)) as (_, _, services):
         await asyncio.gather(*(services.authorization.add_token(tag) for tag in tags))
 
 

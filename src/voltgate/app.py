@@ -102,8 +102,9 @@ async def open_services(
     metrics: Metrics | None = None,
     links: StationLink | None = None,
     migration_progress: Progress | None = None,
-) -> AsyncIterator[tuple[Database, Services]]:
-    """Migrate the database and open the domain services over it (no network servers).
+) -> AsyncIterator[tuple[Database, Committer, Services]]:
+    """Migrate the database and open the domain services over it (no network servers):
+    the database, the committer that runs the services' units of work on it, the services.
 
     `links` lets the services send commands to connected stations (the gateway's registry);
     offline tools have none. `migration_progress` hears of each migration step (the server
@@ -149,7 +150,7 @@ async def open_services(
                 link=links, dialects=command_dialects(), link_window_s=settings.call_timeout
             ),
         )
-        yield database, services
+        yield database, committer, services
 
 
 def load_authority(settings: Settings) -> CertificateAuthority | None:
@@ -179,7 +180,7 @@ async def running(
     metrics = Metrics()
     links = StationLinks()
     async with contextlib.AsyncExitStack() as stack:
-        database, services = await stack.enter_async_context(
+        database, committer, services = await stack.enter_async_context(
             open_services(
                 settings,
                 clock=clock,
@@ -217,6 +218,7 @@ async def running(
             metrics=metrics,
             now=clock,
             message_log=message_log,
+            storage_first=committer.ready_to_run,
         )
         await stack.enter_async_context(gateway.serving())
         api_port = await stack.enter_async_context(

@@ -23,7 +23,7 @@ async def add_station(
 ) -> Station:
     """Provision a station (or update its password and registration)."""
     registration = Registration.PENDING if pending else Registration.ACCEPTED
-    async with open_services(settings) as (_, services):
+    async with open_services(settings) as (_, _, services):
         return await services.stations.add(station_id, password, registration=registration)
 
 
@@ -40,7 +40,7 @@ async def add_token(
     """Add or update an id token; a naive expiry is taken as UTC."""
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
-    async with open_services(settings) as (_, services):
+    async with open_services(settings) as (_, _, services):
         return await services.authorization.add_token(
             id_tag,
             status=TokenStatus(status),
@@ -53,7 +53,7 @@ async def add_token(
 
 async def station_view(settings: Settings, station_id: str) -> StationView | None:
     """Everything stored about one station."""
-    async with open_services(settings) as (_, services):
+    async with open_services(settings) as (_, _, services):
         return await services.stations.get_view(station_id)
 
 
@@ -62,7 +62,7 @@ async def station_variables(
 ) -> tuple[list[DeviceVariable], list[ReportSummary]] | None:
     """A station's stored device model (optionally one component and/or variable) and the
     reports it came from; None for an unknown station."""
-    async with open_services(settings) as (_, services):
+    async with open_services(settings) as (_, _, services):
         if await services.stations.get(station_id) is None:
             return None
         found = await services.device_model.variables(

@@ -232,7 +232,7 @@ async def test_commands_and_off_settings(
             await boot(ws)
             await ws.send("not json")
             await ws.recv()
-    async with open_services(Settings(database_url=database_url)) as (_, services):
+    async with open_services(Settings(database_url=database_url)) as (_, _, services):
         found = await services.message_log.page(MessageQuery("CP-M"))
     assert found is not None
     frames = [entry.logged for entry in reversed(found.items)]

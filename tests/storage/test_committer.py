@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable
 
 import asyncpg  # type: ignore[import-untyped]
@@ -183,3 +184,30 @@ async def test_small_batches_linger_for_company(db: Database, batches: list[int]
         await asyncio.gather(*(committer.submit(lambda repos: None) for _ in range(3)))
         assert loop.time() - started < 0.15  # three were enough to start
         assert batches == [1, 3]
+
+
+async def test_the_committer_is_ready_between_its_answer_and_its_turn(
+    services: Services, committer: Committer
+) -> None:
+    """Once the database has answered a batch, and until the committer has taken the
+    answer, `ready_to_run` is True: the gateway then lets it go before the next frame
+    (docs/adr/0003-hot-path.md §32). Idle, it is False."""
+    await services.stations.add("CP-1", None)
+    assert not committer.ready_to_run()
+    ran = threading.Event()  # SQLite runs the unit in its writer thread
+
+    def unit(repos: Repositories) -> int:
+        result = record(1)(repos)
+        ran.set()
+        return result
+
+    after_the_unit: list[bool] = []
+    submitted = asyncio.ensure_future(committer.submit(unit))
+    while not submitted.done():  # a task that looks once per turn of the loop, as a frame
+        if ran.is_set():  # the batch ran its unit: what is left is the database's answer
+            after_the_unit.append(committer.ready_to_run())
+        await asyncio.sleep(0)
+    assert await submitted == 1
+    assert True in after_the_unit
+    assert after_the_unit[-1] is False  # by the caller's turn, the committer had taken it
+    assert not committer.ready_to_run()

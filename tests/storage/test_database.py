@@ -128,7 +128,7 @@ async def test_sqlite_checkpoint_interval_is_the_setting(tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'v.db'}"
     settings = Settings(database_url=url, sqlite_checkpoint_pages=150)
     wal = tmp_path / "v.db-wal"
-    async with open_services(settings) as (database, services):
+    async with open_services(settings) as (database, _, services):
 
         def pragma(repos: Repositories) -> object:
             assert isinstance(repos, SqlRepositories)

@@ -184,7 +184,7 @@ async def test_the_fold_interval_is_the_setting(database_url: str) -> None:
     are folded into the index as they come; with the default they all wait in the queue."""
     for fold_changes, folded in ((100, True), (Settings().sqlite_fold_changes, False)):
         settings = Settings(database_url=database_url, sqlite_fold_changes=fold_changes)
-        async with open_services(settings) as (database, services):
+        async with open_services(settings) as (database, _, services):
             station = f"CP-{fold_changes}"
             await services.stations.add(station, None)
             started = await services.transactions.start(station, StartRequest(1, 1, "T", 0, T0))

@@ -49,7 +49,7 @@ def with_services(database_url: str | None, use: Callable[[Services], Awaitable[
     settings = build_settings(database_url=database_url)
 
     async def main() -> T:
-        async with open_services(settings) as (_, services):
+        async with open_services(settings) as (_, _, services):
             return await use(services)
 
     return run_async(main)

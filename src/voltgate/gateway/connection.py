@@ -68,7 +68,11 @@ class StationConnection:
         max_text_size: int,
         message_log: FrameRecorder | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        storage_first: Callable[[], bool] | None = None,
     ) -> None:
+        """`storage_first`: asked before each frame; when True, the frame waits one turn
+        of the event loop so that the storage's committer, ready to go on, runs first
+        (`storage.committer.Committer.ready_to_run`)."""
         self.station_id = ctx.station_id
         self._ws = ws
         self._ctx = ctx
@@ -78,6 +82,7 @@ class StationConnection:
         self._max_text_size = max_text_size
         self._log = message_log if message_log is not None and message_log.enabled else None
         self._monotonic = monotonic
+        self._storage_first = storage_first
         self._protocol = str(ctx.connection.protocol)
         self._replies: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._tasks: asyncio.TaskGroup | None = None
@@ -130,6 +135,9 @@ class StationConnection:
     async def _read(self) -> None:
         try:
             async for text in self._ws:
+                storage_first = self._storage_first
+                if storage_first is not None and storage_first():
+                    await asyncio.sleep(0)  # one turn: the committer's batch answers first
                 started = time.perf_counter()
                 if len(text) > self._max_text_size:
                     frame = self._session.receive_oversize(text, limit=self._max_text_size)

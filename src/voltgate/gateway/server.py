@@ -107,8 +107,10 @@ class Gateway:
         metrics: Metrics,
         now: Callable[[], datetime],
         message_log: FrameRecorder | None = None,
+        storage_first: Callable[[], bool] | None = None,
     ) -> None:
         self._settings = settings
+        self._storage_first = storage_first
         self._message_log = message_log
         self._services = services
         self._routers = routers
@@ -310,6 +312,7 @@ class Gateway:
             metrics=self._metrics,
             max_text_size=self._settings.max_frame_size,
             message_log=self._message_log,
+            storage_first=self._storage_first,
         )
         await self._links.register(connection)
         gauge = self._metrics.stations_connected.labels(str(version))
