@@ -191,23 +191,23 @@ async def test_the_committer_is_ready_between_its_answer_and_its_turn(
 ) -> None:
     """Once the database has answered a batch, and until the committer has taken the
     answer, `ready_to_run` is True: the gateway then lets it go before the next frame
-    (docs/adr/0003-hot-path.md §32). Idle, it is False."""
+    (docs/adr/0003-hot-path.md §32). Idle, or just woken by a unit (whose batch the
+    frames read with it should join), it is False."""
     await services.stations.add("CP-1", None)
     assert not committer.ready_to_run()
-    ran = threading.Event()  # SQLite runs the unit in its writer thread
+    began = threading.Event()  # SQLite runs the unit in its writer thread
 
     def unit(repos: Repositories) -> int:
-        result = record(1)(repos)
-        ran.set()
-        return result
+        began.set()
+        return record(1)(repos)
 
-    after_the_unit: list[bool] = []
+    seen: dict[bool, list[bool]] = {False: [], True: []}  # by whether the batch had begun
     submitted = asyncio.ensure_future(committer.submit(unit))
     while not submitted.done():  # a task that looks once per turn of the loop, as a frame
-        if ran.is_set():  # the batch ran its unit: what is left is the database's answer
-            after_the_unit.append(committer.ready_to_run())
+        seen[began.is_set()].append(committer.ready_to_run())
         await asyncio.sleep(0)
     assert await submitted == 1
-    assert True in after_the_unit
-    assert after_the_unit[-1] is False  # by the caller's turn, the committer had taken it
+    assert True not in seen[False]
+    assert True in seen[True]  # the batch ran, and the database answered
+    assert seen[True][-1] is False  # by the caller's turn, the committer had taken it
     assert not committer.ready_to_run()

@@ -117,6 +117,7 @@ class Committer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._in_flight: list[_Unit] = []
+        self._committing = False  # a batch is under way (`ready_to_run`)
         self._syncing: set[asyncio.Future[None]] = set()  # committed, not yet durable
 
     async def __aenter__(self) -> Committer:
@@ -149,20 +150,23 @@ class Committer:
             await asyncio.gather(*self._syncing, return_exceptions=True)
 
     def ready_to_run(self) -> bool:
-        """True when the committer can go on and waits only for its turn in the event loop:
-        the database answered the batch in flight (or units came for the next batch).
+        """True when the database has answered the batch under way and the committer only
+        waits for its turn in the event loop.
 
-        The database's answer arrives among the stations' frames, and the loop runs the
-        committer only after every frame that was read before it. Meanwhile each station
-        of the batch waits for its CALLRESULT and the database waits for the next batch:
-        on PostgreSQL at saturation, ~1.5 ms of every batch (docs/adr/0003-hot-path.md
+        The answer arrives among the stations' frames, and the loop runs the committer
+        only after every frame that was read before it. Meanwhile each station of the
+        batch waits for its CALLRESULT and the database waits for the next batch: on
+        PostgreSQL at saturation, ~1.5 ms of every batch (docs/adr/0003-hot-path.md
         §32). The gateway asks this before it handles a frame and, if so, lets the
-        committer go first.
+        committer go first. An idle committer woken by a unit is not reported: the
+        frames read with that unit's then join its batch.
 
         Reads the task's `_fut_waiter`, the future it is suspended on, which CPython's Task
         (in C and in Python) has always had; without it this is always False and the
         gateway keeps the loop's order.
         """
+        if not self._committing:
+            return False
         waiter = getattr(self._task, "_fut_waiter", None)
         return waiter is not None and bool(waiter.done())
 
@@ -203,12 +207,15 @@ class Committer:
                 if not batch:
                     continue
                 self._in_flight = batch
+                self._committing = True
                 try:
                     await self._commit(batch)
                 except Exception as error:  # a bug here must not stop all storage
                     log.exception("committer failed a batch")
                     for unit in batch:
                         self._fail(unit, error)
+                finally:
+                    self._committing = False
         finally:
             # Cancelled mid-batch: its callers must not wait forever (the batch may or may
             # not have committed; a station retrying it is harmless, writes are idempotent).
