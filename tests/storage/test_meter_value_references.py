@@ -1,8 +1,8 @@
 """What a reading names exists, on PostgreSQL without foreign keys on `meter_values`.
 
 PostgreSQL does not enforce the two foreign keys of `meter_values` (migration 0018,
-docs/adr/0003-hot-path.md §33): the write of a transaction's reading fails unless it
-updated the transaction, and a station with readings is never deleted. SQLite still
+docs/adr/0003-hot-path.md §33): the batch's write of 1.6 readings fails unless it updated
+each transaction they name, and a station with readings is never deleted. SQLite still
 enforces both.
 """
 

@@ -9,9 +9,10 @@ records; without them the server answered 9 % more MeterValues per second at sat
 
 What they guarded is held otherwise:
 
-* the transaction: a reading names one only through the write that updates it in the same
-  statement, and that statement fails unless every transaction it names was updated
-  (`voltgate_unchanged`, migration 0017); transactions are never deleted;
+* the transaction: a reading names only a transaction its unit of work found (read in
+  the same database transaction, or remembered and checked there, migration 0017), and
+  transactions are never deleted; the batch's write of 1.6 MeterValues even fails unless
+  it updated every transaction its rows name (`voltgate_unchanged`);
 * the station: readings come only from the station's own authenticated connection, and a
   station is deleted only when no row of any table names it, `meter_values` included
   (`storage.operator_repos`, which reads the references from `storage.tables`, where the
