@@ -117,7 +117,6 @@ class Committer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing = False
         self._in_flight: list[_Unit] = []
-        self._committing = False  # a batch is under way (`ready_to_run`)
         self._syncing: set[asyncio.Future[None]] = set()  # committed, not yet durable
 
     async def __aenter__(self) -> Committer:
@@ -165,7 +164,7 @@ class Committer:
         (in C and in Python) has always had; without it this is always False and the
         gateway keeps the loop's order.
         """
-        if not self._committing:
+        if not self._in_flight:
             return False
         waiter = getattr(self._task, "_fut_waiter", None)
         return waiter is not None and bool(waiter.done())
@@ -207,15 +206,13 @@ class Committer:
                 if not batch:
                     continue
                 self._in_flight = batch
-                self._committing = True
                 try:
                     await self._commit(batch)
                 except Exception as error:  # a bug here must not stop all storage
                     log.exception("committer failed a batch")
                     for unit in batch:
                         self._fail(unit, error)
-                finally:
-                    self._committing = False
+                self._in_flight = []  # kept when cancelled: the `finally` below fails them
         finally:
             # Cancelled mid-batch: its callers must not wait forever (the batch may or may
             # not have committed; a station retrying it is harmless, writes are idempotent).

@@ -241,10 +241,9 @@ SQLITE_ONLY = frozenset(
     }
 )
 """Tables and constraints that exist on SQLite only (the migrations-match-tables test skips
-them elsewhere). PostgreSQL does not enforce the foreign keys of `meter_values`: checking
-them was a fifth of its CPU per reading, and the writes hold them otherwise (migration
-0018 says how). They stay declared here, so that deleting a station still looks for its
-readings (`storage.operator_repos`)."""
+them elsewhere). The foreign keys of `meter_values` stay declared here, so that deleting a
+station still looks for its readings (`storage.operator_repos`); migration 0018 says why
+PostgreSQL does not enforce them."""
 POSTGRESQL_ONLY = frozenset({"ix_meter_values_transaction_id_at"})
 """Indexes that exist on PostgreSQL only."""
 
